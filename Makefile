@@ -1,0 +1,76 @@
+# Two commands matter: `make up` and `make test`. Everything else is a pipeline-friendly step.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+STACK ?= local
+PY := .venv/bin/python
+PULUMI := scripts/pulumi
+EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator
+
+.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down test lint lock
+
+help:
+	@echo "make up | test | preview | drift | refresh | down | cli | emulator | emulator-stop | lint  (STACK=$(STACK))"
+
+# --- installation (each step is skipped when its inputs did not change) ---
+.venv/.stamp: pyproject.toml constraints.txt
+	python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade "pip==25.3"
+	.venv/bin/pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+venv: .venv/.stamp
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+node: node_modules/.stamp
+
+cli:
+	@scripts/ensure-cli.sh >/dev/null
+	@$(PULUMI) version
+
+# --- local emulator (the embedded default backend) ---
+emulator: venv node
+	$(PY) -m emulator start --state-dir .emulator --background
+
+emulator-stop: venv
+	$(PY) -m emulator stop --state-dir .emulator
+
+# --- stack operations; STACK=<stage> ---
+# For the local stack the ARM_* credentials and endpoints come from the running emulator;
+# for real stages they come from your environment or azure-native:* stack config.
+define with_env
+	$(if $(filter local,$(STACK)),eval "$$($(EMULATOR_ENV))";) $(1)
+endef
+
+stack: venv
+	@$(PULUMI) stack select --create $(STACK) >/dev/null
+
+up: venv node emulator stack
+	$(call with_env,$(PULUMI) up --yes --stack $(STACK))
+	$(call with_env,$(PULUMI) stack output --stack $(STACK))
+
+preview: venv stack $(if $(filter local,$(STACK)),emulator)
+	$(call with_env,$(PULUMI) preview --diff --stack $(STACK))
+
+drift: venv stack $(if $(filter local,$(STACK)),emulator)
+	$(call with_env,$(PULUMI) preview --refresh --expect-no-changes --diff --stack $(STACK))
+
+refresh: venv stack $(if $(filter local,$(STACK)),emulator)
+	$(call with_env,$(PULUMI) refresh --yes --diff --stack $(STACK))
+
+down: venv stack $(if $(filter local,$(STACK)),emulator)
+	$(call with_env,$(PULUMI) destroy --yes --stack $(STACK))
+	$(if $(filter local,$(STACK)),$(PY) -m emulator stop --state-dir .emulator)
+
+# --- quality ---
+test: venv node
+	@scripts/ensure-cli.sh >/dev/null
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy components dynamic_providers emulator tests
+
+lock: venv
+	.venv/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
