@@ -65,7 +65,7 @@ down: venv stack $(if $(filter local,$(STACK)),emulator)
 # --- quality ---
 test: venv node
 	@scripts/ensure-cli.sh >/dev/null
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup --junitxml=.test-report.xml
 
 lint: venv
 	$(PY) -m ruff check .
