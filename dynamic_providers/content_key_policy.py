@@ -1,0 +1,101 @@
+"""Content key policy. FairPlay ASK/PFX/password and token-restriction keys are secrets; GET never returns them,
+so refresh keeps the desired values (read never pulls them into state)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from azure.mgmt.media import models
+
+from .core.common import Input, Props
+from .core.engine import ArmResourceProvider
+from .core.resource import MediaResource
+from .core.spec import EntitySpec
+
+SECRETS = (
+    "properties.options[*].configuration.ask",
+    "properties.options[*].configuration.fairPlayPfx",
+    "properties.options[*].configuration.fairPlayPfxPassword",
+    "properties.options[*].restriction.primaryVerificationKey.keyValue",
+    "properties.options[*].restriction.alternateVerificationKeys[*].keyValue",
+)
+
+SPEC = EntitySpec(
+    type_name="ContentKeyPolicy",
+    ops="content_key_policies",
+    model=models.ContentKeyPolicy,
+    path=("resource_group_name", "account_name", "content_key_policy_name"),
+    required=("properties.options",),
+    secrets=SECRETS,
+    keep_desired=SECRETS,
+)
+
+
+class ContentKeyPolicyProvider(ArmResourceProvider):
+    spec = SPEC
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [
+            str(inputs.get("account_name")),
+            "contentKeyPolicies",
+            str(inputs.get("content_key_policy_name")),
+        ]
+
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        errs = []
+        for i, o in enumerate((inputs.get("properties") or {}).get("options") or []):
+            if not isinstance(o, dict):
+                continue
+            for part in ("configuration", "restriction"):
+                if not isinstance(o.get(part), dict) or not o[part].get("@odata.type"):
+                    errs.append(
+                        (f"properties.options[{i}].{part}", f"each option needs a {part} with '@odata.type'")
+                    )
+            r = o.get("restriction") or {}
+            if str(r.get("@odata.type", "")).endswith("TokenRestriction") and not r.get(
+                "primaryVerificationKey"
+            ):
+                errs.append(
+                    (
+                        f"properties.options[{i}].restriction.primaryVerificationKey",
+                        "a token restriction needs a key",
+                    )
+                )
+        return errs
+
+    def outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        return super().outputs(c, inputs, live)
+
+
+class ContentKeyPolicy(MediaResource, module="media", name="ContentKeyPolicy"):
+    """A content key policy. Secret fields in `properties` are stored as Pulumi secrets."""
+
+    _provider_cls = ContentKeyPolicyProvider
+    _outputs = ("resource_group_name", "account_name", "content_key_policy_name", "adopt")
+
+    name: pulumi.Output[str]
+    properties: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: Input[str],
+        account_name: Input[str],
+        properties: Props,
+        content_key_policy_name: Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "resource_group_name": resource_group_name,
+                "account_name": account_name,
+                "content_key_policy_name": content_key_policy_name,
+                "properties": properties,
+                "adopt": adopt,
+            },
+            opts,
+        )

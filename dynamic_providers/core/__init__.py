@@ -1,0 +1,1 @@
+"""Generic ARM-resource core shared by every Microsoft.Media dynamic provider."""

@@ -1,0 +1,438 @@
+"""The generic ARM-resource dynamic provider: check/diff/create/read/update/delete implemented once.
+
+Entity providers subclass :class:`ArmResourceProvider`, set ``spec`` (a class attribute) and override a few hooks.
+Provider instances carry no attributes; all state lives in the resource's props and in module-level caches.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from ..validate import check_name
+from . import client as clientmod
+from .errors import MediaError, short_raise
+from .locks import entity_lock
+from .normalize import (
+    equal,
+    floats_to_ints,
+    get_path,
+    has_unknown,
+    is_unknown,
+    model_roundtrip,
+    project,
+    strip_none,
+    unknown_keys,
+    unwrap_secrets,
+    wrap_secret_paths,
+)
+from .spec import EntitySpec
+
+PROVIDER_KEY = "__provider"
+INPUTS_KEY = "__inputs"
+ALWAYS_IGNORED = (PROVIDER_KEY, "adopt")
+
+
+def _backoff_polling(interval: float) -> Any:
+    """ARMPolling that honours Retry-After and otherwise starts at `interval` and backs off to 10 s."""
+    from azure.core.pipeline.policies._utils import get_retry_after
+    from azure.mgmt.core.polling.arm_polling import ARMPolling
+
+    class _Backoff(ARMPolling):
+        _n = 0
+
+        def _extract_delay(self) -> float:
+            delay = get_retry_after(self._pipeline_response)
+            if delay:
+                return float(delay)
+            self._n += 1
+            return float(min(interval * (1.5 ** (self._n - 1)), 10.0))
+
+    return _Backoff(interval)
+
+
+class ArmResourceProvider(ResourceProvider):
+    spec: ClassVar[EntitySpec]
+
+    # ------------------------------------------------------------------ plumbing
+    def configure(self, req: ConfigureRequest) -> None:
+        clientmod.configure(req.config)
+
+    def _what(self, inputs: dict[str, Any]) -> str:
+        return f"{self.spec.type_name} '{inputs.get(self.spec.name_arg, '?')}'"
+
+    def _path_values(self, inputs: dict[str, Any]) -> list[str]:
+        return [str(inputs[p]) for p in self.spec.path]
+
+    def _ops(self, c: Any) -> Any:
+        return getattr(c, self.spec.ops)
+
+    def arm_id(self, inputs: dict[str, Any]) -> str:
+        """Best-effort ARM id (used for lock keys and as a fallback id)."""
+        sub = clientmod.subscription_id()
+        rg = inputs.get("resource_group_name")
+        base = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Media/mediaservices"
+        return base + "/" + "/".join(self._id_segments(inputs))
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [str(inputs.get("account_name"))]
+
+    def snapshot(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The normalized desired inputs (what diff compares), without __provider/adopt."""
+        return {k: unwrap_secrets(v) for k, v in props.items() if k not in ALWAYS_IGNORED and k != INPUTS_KEY}
+
+    def _inputs_from_outs(self, olds: dict[str, Any]) -> dict[str, Any]:
+        snap = olds.get(INPUTS_KEY)
+        if isinstance(snap, dict):
+            return unwrap_secrets(snap)
+        keys = set(self.spec.path) | set(self.spec.top_level) | set(self.spec.extra_inputs) | {"properties"}
+        return {k: unwrap_secrets(v) for k, v in olds.items() if k in keys}
+
+    # ------------------------------------------------------------------ hooks
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        """Entity-specific cross-field rules: [(property, reason)]."""
+        return []
+
+    def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        b: dict[str, Any] = {k: inputs[k] for k in self.spec.top_level if inputs.get(k) is not None}
+        if self.spec.has_properties:
+            b["properties"] = inputs.get("properties") or {}
+        return b
+
+    def lock_key(self, inputs: dict[str, Any]) -> str | None:
+        return None
+
+    def wait_idle(self, c: Any, inputs: dict[str, Any]) -> bool:
+        """Wait out operations started elsewhere; return True if something was busy."""
+        return False
+
+    def create_call(self, c: Any, inputs: dict[str, Any], model: Any) -> Any:
+        return self._call(getattr(self._ops(c), self.spec.create), *self._path_values(inputs), model)
+
+    def update_call(self, c: Any, inputs: dict[str, Any], model: Any, live: Any) -> Any:
+        assert self.spec.update is not None
+        return self._call(getattr(self._ops(c), self.spec.update), *self._path_values(inputs), model)
+
+    def after_create(self, c: Any, inputs: dict[str, Any], live: Any) -> Any:
+        return self.apply_state(c, inputs, live, None)
+
+    def apply_state(self, c: Any, inputs: dict[str, Any], live: Any, old: dict[str, Any] | None) -> Any:
+        """Reach desired run state / scale (entities with actions)."""
+        return live
+
+    def before_delete(self, c: Any, inputs: dict[str, Any], live: Any) -> None:
+        return None
+
+    def live_extra_inputs(self, live: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Live values of extra inputs (run_state, scale_units...) for refresh."""
+        return {k: inputs.get(k) for k in self.spec.extra_inputs}
+
+    def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        return {}
+
+    def needs_body_update(
+        self, new: dict[str, Any], old: dict[str, Any] | None, live_body: dict[str, Any]
+    ) -> bool:
+        if old is None:
+            return not equal(self.body(new), project(self.body(new), live_body, set(self.spec.keep_desired)))
+        return not equal(self.body(new), self.body(old))
+
+    # ------------------------------------------------------------------ SDK helpers
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self.spec.lro and fn.__name__.startswith("begin_"):
+            kwargs.setdefault("polling", _backoff_polling(clientmod.poll_interval()))
+            return fn(*args, **kwargs).result()
+        return fn(*args, **kwargs)
+
+    def retrying(self, c: Any, inputs: dict[str, Any], fn: Callable[[], Any]) -> Any:
+        """Run fn; a 409 caused by an operation started elsewhere is waited out with backoff."""
+        from azure.core.exceptions import HttpResponseError
+
+        deadline = time.monotonic() + clientmod.conflict_timeout()
+        delay = 1.0
+        while True:
+            try:
+                return fn()
+            except HttpResponseError as e:
+                if e.status_code != 409 or not self.spec.lro:
+                    raise
+                code = str(getattr(getattr(e, "error", None), "code", "") or "")
+                busy = self.wait_idle(c, inputs)
+                transient = busy or any(
+                    w in code.lower() for w in ("inprogress", "progress", "busy", "transition")
+                )
+                if not transient or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 1.5, 10.0)
+
+    def get_live(self, c: Any, inputs: dict[str, Any]) -> Any:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            return getattr(self._ops(c), self.spec.get)(*self._path_values(inputs))
+        except ResourceNotFoundError:
+            return None
+
+    def live_body(self, live: Any) -> dict[str, Any]:
+        d = live.serialize(keep_readonly=True) if hasattr(live, "serialize") else dict(live)
+        out: dict[str, Any] = {k: d.get(k) for k in self.spec.top_level if k in d}
+        if self.spec.has_properties:
+            out["properties"] = d.get("properties") or {}
+        return strip_none(out)
+
+    def live_id(self, live: Any, inputs: dict[str, Any]) -> str:
+        return str(getattr(live, "id", None) or self.arm_id(inputs))
+
+    @contextmanager
+    def locked(self, inputs: dict[str, Any]) -> Iterator[None]:
+        with entity_lock(self.lock_key(inputs), clientmod.lock_dir()):
+            yield
+
+    # ------------------------------------------------------------------ outputs
+    def outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        lb = self.live_body(live)
+        outs: dict[str, Any] = {p: inputs.get(p) for p in self.spec.path}
+        outs["name"] = getattr(live, "name", None) or inputs.get(self.spec.name_arg)
+        for k in self.spec.top_level:
+            outs[k] = lb.get(k, inputs.get(k))
+        if self.spec.has_properties:
+            outs["properties"] = lb.get("properties", {})
+        outs.update(self.live_extra_inputs(live, inputs))
+        outs["adopt"] = bool(inputs.get("adopt"))
+        outs.update(self.extra_outputs(c, inputs, live))
+        outs[INPUTS_KEY] = self.snapshot(inputs)
+        return self._mark_secrets(outs)
+
+    def _mark_secrets(self, d: dict[str, Any]) -> dict[str, Any]:
+        paths = self.spec.secrets
+        out = wrap_secret_paths(d, paths)
+        if INPUTS_KEY in out and isinstance(out[INPUTS_KEY], dict):
+            out[INPUTS_KEY] = wrap_secret_paths(out[INPUTS_KEY], paths)
+        return out
+
+    # ------------------------------------------------------------------ check
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        try:
+            return self._check(news)
+        except Exception as e:  # noqa: BLE001
+            short_raise(e, f"check {self.spec.type_name}")
+
+    def _check(self, news: dict[str, Any]) -> CheckResult:
+        spec = self.spec
+        inputs = floats_to_ints({k: v for k, v in news.items() if k != PROVIDER_KEY})
+        inputs = unwrap_secrets(inputs)
+        failures: list[CheckFailure] = []
+
+        def fail(prop: str, reason: str) -> None:
+            failures.append(CheckFailure(prop, reason))
+
+        for p in spec.path:
+            v = inputs.get(p)
+            if v is None:
+                fail(p, f"{p} is required")
+            elif is_unknown(v):
+                continue
+            else:
+                rule = spec.name_rule if p == spec.name_arg else dict(spec.parent_rules).get(p, "general")
+                if p == "account_name":
+                    rule = "account"
+                if p == "live_event_name" and p != spec.name_arg:
+                    rule = "live_event"
+                err = check_name(rule, v)
+                if err:
+                    fail(p, f"{p} {v!r} {err}")
+        for req in spec.required:
+            v = get_path(inputs, req)
+            if v is None or v == "" or v == []:
+                fail(req, f"{req} is required for a {spec.type_name}")
+        if spec.has_properties and inputs.get("properties") is not None and spec.model is not None:
+            props = inputs["properties"]
+            if not isinstance(props, dict) and not is_unknown(props):
+                fail("properties", "properties must be an object (ARM REST camelCase shape)")
+            elif isinstance(props, dict) and not has_unknown(props):
+                body = {"properties": props}
+                try:
+                    full = model_roundtrip(spec.model, body, keep_readonly=True)
+                    norm = model_roundtrip(spec.model, body, keep_readonly=False)
+                except Exception as e:  # noqa: BLE001
+                    fail("properties", f"properties do not match the {spec.type_name} schema: {e}")
+                else:
+                    for k in unknown_keys(props, full.get("properties", {}), "properties"):
+                        fail(k, f"{k} is not a property of {spec.type_name} (check spelling and camelCase)")
+                    ro = unknown_keys(full.get("properties", {}), norm.get("properties", {}), "properties")
+                    for k in ro:
+                        fail(k, f"{k} is read-only (set by the service) and cannot be specified")
+                    if not failures:
+                        inputs["properties"] = norm.get("properties", {})
+        if not failures:
+            for prop, reason in self.validate(inputs):
+                fail(prop, reason)
+        inputs = strip_none(inputs)
+        return CheckResult(self._mark_secrets(inputs), failures)
+
+    # ------------------------------------------------------------------ diff
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        try:
+            return self._diff(olds, news)
+        except Exception as e:  # noqa: BLE001
+            short_raise(e, f"diff {self.spec.type_name}")
+
+    def changed_keys(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+        keys = sorted((set(old) | set(new)) - set(ALWAYS_IGNORED) - {INPUTS_KEY})
+        return [k for k in keys if not equal(old.get(k), new.get(k))]
+
+    def _diff(self, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        spec = self.spec
+        old = self._inputs_from_outs(olds)
+        new = unwrap_secrets({k: v for k, v in news.items() if k not in ALWAYS_IGNORED})
+        changed = self.changed_keys(old, new)
+        replaces: list[str] = []
+        for k in changed:
+            if k in spec.path or k in spec.replace_extra or k in spec.create_only:
+                replaces.append(k)
+        for p in spec.create_only:
+            if "." in p:
+                top = p.split(".")[0]
+                if top not in replaces and not equal(get_path(old, p), get_path(new, p)):
+                    replaces.append(top)
+        dbr = bool(replaces) and all(equal(old.get(p), new.get(p)) for p in spec.path)
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=dbr)
+
+    # ------------------------------------------------------------------ create
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.snapshot(props)
+        inputs["adopt"] = bool(props.get("adopt"))
+        try:
+            return self._create(inputs)
+        except Exception as e:  # noqa: BLE001
+            short_raise(e, f"create {self._what(inputs)}")
+
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
+        c = clientmod.client()
+        with self.locked(inputs):
+            existing = self.get_live(c, inputs)
+            if existing is not None:
+                if not inputs.get("adopt"):
+                    raise MediaError(
+                        f"{self._what(inputs)} already exists ({self.live_id(existing, inputs)}); set adopt=True "
+                        "on the resource to take it over (pulumi import cannot work for dynamic resources)"
+                    )
+                live = self.converge(c, inputs, existing, None)
+            else:
+                self.wait_idle(c, inputs)
+                model = self.spec.model.from_dict(self.body(inputs)) if self.spec.model else None
+                live = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
+                if live is None:
+                    live = self.get_live(c, inputs)
+                live = self.after_create(c, inputs, live)
+            live = self.refetch(c, inputs, live)
+        return CreateResult(self.live_id(live, inputs), self.outputs(c, inputs, live))
+
+    def refetch(self, c: Any, inputs: dict[str, Any], live: Any) -> Any:
+        fresh = self.get_live(c, inputs)
+        return fresh if fresh is not None else live
+
+    def converge(self, c: Any, new: dict[str, Any], live: Any, old: dict[str, Any] | None) -> Any:
+        if self.needs_body_update(new, old, self.live_body(live)):
+            if self.spec.update is None:
+                raise MediaError(
+                    f"{self._what(new)} exists with different properties and cannot be updated in place "
+                    "(the service has no update operation); delete it or match its properties"
+                )
+            self.wait_idle(c, new)
+            model = self.spec.model.from_dict(self.body(new)) if self.spec.model else None
+            updated = self.retrying(c, new, lambda: self.update_call(c, new, model, live))
+            live = updated if updated is not None else self.get_live(c, new)
+        return self.apply_state(c, new, live, old)
+
+    # ------------------------------------------------------------------ read
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        old = self._inputs_from_outs(props)
+        try:
+            return self._read(id_, old, props)
+        except Exception as e:  # noqa: BLE001
+            short_raise(e, f"read {self._what(old)}")
+
+    def _read(self, id_: str, old: dict[str, Any], props: dict[str, Any]) -> ReadResult:
+        c = clientmod.client()
+        live = self.get_live(c, old)
+        if live is None:
+            return ReadResult("", {})
+        lb = self.live_body(live)
+        keep = set(self.spec.keep_desired) | set(self.spec.secrets)
+        new_inputs = dict(old)
+        for k in self.spec.top_level:
+            if k in old or k in lb:
+                new_inputs[k] = project(old.get(k), lb.get(k), keep, k) if k in old else None
+        if self.spec.has_properties:
+            new_inputs["properties"] = project(
+                old.get("properties") or {}, lb.get("properties", {}), keep, "properties"
+            )
+        new_inputs.update(self.live_extra_inputs(live, old))
+        new_inputs = strip_none(new_inputs)
+        outs = self.outputs(c, new_inputs | {"adopt": props.get("adopt")}, live)
+        read_inputs = dict(new_inputs)
+        read_inputs["adopt"] = bool(props.get("adopt"))
+        return ReadResult(self.live_id(live, old) or id_, outs, self._mark_secrets(read_inputs))
+
+    # ------------------------------------------------------------------ update
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        new = self.snapshot(news)
+        new["adopt"] = bool(news.get("adopt"))
+        try:
+            return self._update(olds, new)
+        except Exception as e:  # noqa: BLE001
+            short_raise(e, f"update {self._what(new)}")
+
+    def _update(self, olds: dict[str, Any], new: dict[str, Any]) -> UpdateResult:
+        c = clientmod.client()
+        old = self._inputs_from_outs(olds)
+        with self.locked(new):
+            live = self.get_live(c, new)
+            if live is None:
+                raise MediaError(
+                    f"{self._what(new)} no longer exists (deleted outside Pulumi); run `pulumi refresh` and `pulumi up`"
+                )
+            live = self.converge(c, new, live, old)
+            live = self.refetch(c, new, live)
+        return UpdateResult(self.outputs(c, new, live))
+
+    # ------------------------------------------------------------------ delete
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        inputs = self._inputs_from_outs(props)
+        try:
+            self._delete(inputs)
+        except Exception as e:  # noqa: BLE001
+            short_raise(e, f"delete {self._what(inputs)}")
+
+    def delete_call(self, c: Any, inputs: dict[str, Any]) -> None:
+        self._call(getattr(self._ops(c), self.spec.delete), *self._path_values(inputs))
+
+    def _delete(self, inputs: dict[str, Any]) -> None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        c = clientmod.client()
+        with self.locked(inputs):
+            live = self.get_live(c, inputs)
+            if live is None:
+                return
+            self.wait_idle(c, inputs)
+            self.before_delete(c, inputs, live)
+            try:
+                self.retrying(c, inputs, lambda: self.delete_call(c, inputs))
+            except ResourceNotFoundError:
+                return

@@ -1,0 +1,64 @@
+"""One-line, actionable errors.
+
+The Python dynamic-provider servicer reports ``traceback.format_exc()`` as the error message, so every public
+provider method funnels exceptions through :func:`short_raise`, which re-raises a :class:`MediaError` whose
+traceback is cut down to the wrapper frame and whose message is a single line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+_HINTS = {
+    401: "check the credentials (azure-native:clientId/clientSecret or ARM_* variables) and the authority host",
+    403: "the principal lacks a role for this action: grant Contributor or a Media Services role "
+    "(e.g. Media Services Account Administrator) on the account",
+    404: "the parent resource does not exist yet; create it first (or fix the names)",
+    409: "another operation is in progress or the entity is in the wrong state; wait and re-run",
+    412: "a precondition failed (e.g. CDN not available in the region)",
+    429: "ARM throttled the request; re-run later",
+}
+
+
+class MediaError(Exception):
+    """An error whose message is one actionable line (no secrets, no newlines)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+def one_line(text: Any, limit: int = 600) -> str:
+    s = re.sub(r"\s+", " ", str(text)).strip()
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def translate(exc: BaseException, what: str) -> MediaError:
+    """Turn an SDK/identity exception into a MediaError naming code, message, resource and a hint."""
+    if isinstance(exc, MediaError):
+        return exc
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+    if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) in (None, 0):
+        return MediaError(f"{what}: authentication failed ({one_line(exc.message, 300)}); {_HINTS[401]}")
+    if isinstance(exc, HttpResponseError):
+        status = exc.status_code or 0
+        err = getattr(exc, "error", None)
+        code = getattr(err, "code", None) or (exc.reason or "HttpError")
+        message = getattr(err, "message", None) or exc.message or ""
+        message = one_line(message.split("\n")[0] if "Code:" not in message else message, 400)
+        message = re.sub(r"^\(\w+\)\s*", "", message)
+        hint = _HINTS.get(status, "")
+        if code == "ParentResourceNotFound" or (status == 404 and "parent" in message.lower()):
+            hint = _HINTS[404]
+        elif status == 404:
+            hint = "the entity was not found"
+        tail = f"; hint: {hint}" if hint else ""
+        return MediaError(f"{what}: {code} (HTTP {status}): {message}{tail}")
+    name = type(exc).__name__
+    return MediaError(f"{what}: {name}: {one_line(exc, 400)}")
+
+
+def short_raise(exc: BaseException, what: str) -> NoReturn:
+    err = translate(exc, what)
+    raise err.with_traceback(None) from None

@@ -1,0 +1,199 @@
+"""Normalization helpers: float->int, SDK-model round trips, projection of live state onto desired shape,
+secret paths, unknown detection."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+Path = tuple[str, ...]
+
+
+def is_unknown(v: Any) -> bool:
+    return isinstance(v, Unknown) or v is rpc.UNKNOWN
+
+
+def has_unknown(v: Any) -> bool:
+    if is_unknown(v):
+        return True
+    if isinstance(v, dict):
+        return any(has_unknown(x) for x in v.values())
+    if isinstance(v, list | tuple):
+        return any(has_unknown(x) for x in v)
+    return False
+
+
+def floats_to_ints(v: Any) -> Any:
+    """Numbers arrive as floats over the protobuf Struct; integral floats go back to ints."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, dict):
+        return {k: floats_to_ints(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [floats_to_ints(x) for x in v]
+    return v
+
+
+def strip_none(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: strip_none(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [strip_none(x) for x in v]
+    return v
+
+
+def unwrap_secrets(v: Any) -> Any:
+    if rpc.is_rpc_secret(v):
+        return unwrap_secrets(rpc.unwrap_rpc_secret(v))
+    if isinstance(v, dict):
+        return {k: unwrap_secrets(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [unwrap_secrets(x) for x in v]
+    return v
+
+
+def model_roundtrip(model: type, body: dict[str, Any], keep_readonly: bool) -> dict[str, Any]:
+    """Deserialize an ARM REST body into the SDK model and serialize it back (canonical shape)."""
+    obj = model.from_dict(body)
+    return obj.serialize(keep_readonly=keep_readonly)
+
+
+def unknown_keys(given: Any, canonical: Any, prefix: str = "") -> list[str]:
+    """Keys present (non-null) in `given` but dropped by the model: misspelled or unsupported properties."""
+    out: list[str] = []
+    if isinstance(given, dict) and isinstance(canonical, dict):
+        lower = {k.lower(): k for k in canonical}
+        for k, v in given.items():
+            if v is None:
+                continue
+            p = f"{prefix}.{k}" if prefix else k
+            if k.lower() not in lower:
+                out.append(p)
+            else:
+                out.extend(unknown_keys(v, canonical[lower[k.lower()]], p))
+    elif isinstance(given, list) and isinstance(canonical, list) and len(given) == len(canonical):
+        for i, (a, b) in enumerate(zip(given, canonical, strict=True)):
+            out.extend(unknown_keys(a, b, f"{prefix}[{i}]"))
+    return out
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Deep equality; unknowns are never equal; strings compare case-sensitively except enums handled by callers."""
+    if is_unknown(a) or is_unknown(b):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = {k for k, v in a.items() if v is not None} | {k for k, v in b.items() if v is not None}
+        return all(equal(a.get(k), b.get(k)) for k in keys)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    if a in (None, {}, []) and b in (None, {}, []):
+        return True
+    return bool(a == b)
+
+
+def project(desired: Any, live: Any, keep: set[str] | None = None, prefix: str = "") -> Any:
+    """Return `live` restricted to the shape of `desired`.
+
+    Keys the user did not set (server defaults, read-only fields) are dropped; keys the service does not return
+    (secrets, write-only fields; listed in `keep`) keep the desired value; strings equal ignoring case keep the
+    desired spelling, so enum casing never causes perpetual diffs."""
+    keep = keep or set()
+    if prefix in keep:
+        return desired
+    if isinstance(desired, dict):
+        if not isinstance(live, dict):
+            return live
+        lower = {k.lower(): k for k in live}
+        out = {}
+        for k, v in desired.items():
+            p = f"{prefix}.{k}" if prefix else k
+            if p in keep or _wild(p) in keep:
+                out[k] = v
+                continue
+            lk = lower.get(k.lower())
+            if lk is None or live[lk] is None:
+                if v in (None, {}, []) or isinstance(v, bool) and v is False:
+                    out[k] = v
+                continue
+            out[k] = project(v, live[lk], keep, p)
+        return out
+    if isinstance(desired, list):
+        if not isinstance(live, list):
+            return live
+        if len(desired) == len(live):
+            return [project(d, x, keep, f"{prefix}[*]") for d, x in zip(desired, live, strict=True)]
+        return live
+    if isinstance(desired, str) and isinstance(live, str) and desired.lower() == live.lower():
+        return desired
+    return live
+
+
+def _wild(p: str) -> str:
+    import re
+
+    return re.sub(r"\[\d+\]", "[*]", p)
+
+
+def iter_paths(obj: Any, path: str) -> list[tuple[Any, str | int]]:
+    """Resolve a dotted path with [*] wildcards to (container, key) pairs that exist in obj."""
+    parts = path.replace("[*]", ".[*]").split(".")
+    cur: list[Any] = [obj]
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        nxt: list[Any] = []
+        for c in cur:
+            if part == "[*]":
+                if isinstance(c, list):
+                    if last:
+                        return [(c, j) for j in range(len(c))]
+                    nxt.extend(c)
+            elif isinstance(c, dict):
+                key = next((k for k in c if k.lower() == part.lower()), None)
+                if key is None:
+                    continue
+                if last:
+                    nxt.append((c, key))
+                else:
+                    nxt.append(c[key])
+        cur = nxt
+    return cur  # type: ignore[return-value]
+
+
+def get_path(obj: Any, path: str) -> Any:
+    hits = iter_paths(obj, path)
+    if not hits:
+        return None
+    vals = [c[k] for c, k in hits]
+    return vals if "[*]" in path else vals[0]
+
+
+def wrap_secret_paths(obj: Any, paths: tuple[str, ...]) -> Any:
+    """Copy of obj with the values at `paths` wrapped as Pulumi secrets (rpc form)."""
+    if not paths or obj is None:
+        return obj
+    out = copy.deepcopy(obj)
+    for p in paths:
+        for c, k in iter_paths(out, p):
+            v = c[k]
+            if v is not None and not is_unknown(v):
+                c[k] = rpc.wrap_rpc_secret(v)
+    return out
+
+
+def secret_values(obj: Any, paths: tuple[str, ...]) -> list[str]:
+    vals: list[str] = []
+    for p in paths:
+        for c, k in iter_paths(obj, p):
+            v = unwrap_secrets(c[k])
+            if isinstance(v, str) and v:
+                vals.append(v)
+    return vals

@@ -1,0 +1,68 @@
+"""Base class for the typed pulumi.dynamic.Resource subclasses."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pulumi
+import pulumi.dynamic
+
+from .engine import INPUTS_KEY, ArmResourceProvider
+
+
+def _secret_inputs(value: Any, path: list[str]) -> Any:
+    """Wrap the values at `path` ([*] = each list item) in Output.secret; an Output on the way is wrapped whole."""
+    if value is None:
+        return None
+    if not path:
+        return pulumi.Output.secret(value)
+    if isinstance(value, pulumi.Output):
+        return pulumi.Output.secret(value)
+    head, rest = path[0], path[1:]
+    if head == "[*]":
+        if isinstance(value, list):
+            return [_secret_inputs(v, rest) for v in value]
+        return value
+    if isinstance(value, dict):
+        out = dict(value)
+        for k in list(out):
+            if k.lower() == head.lower():
+                out[k] = _secret_inputs(out[k], rest)
+        return out
+    return value
+
+
+class MediaResource(pulumi.dynamic.Resource):
+    """Common constructor logic: defaults, secret inputs, declared outputs."""
+
+    serialize_as_secret_always = (
+        False  # the provider blob is a by-reference, attribute-less class (~60 bytes)
+    )
+    _provider_cls: ClassVar[type[ArmResourceProvider]]
+    _outputs: ClassVar[tuple[str, ...]] = ()
+    _secret_outputs: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        provider = self._provider_cls()
+        spec = provider.spec
+        props: dict[str, Any] = {k: v for k, v in args.items()}
+        if props.get(spec.name_arg) is None:
+            props[spec.name_arg] = resource_name
+        for p in spec.secrets:
+            parts = p.replace("[*]", ".[*]").split(".")
+            if parts[0] in props:
+                props[parts[0]] = _secret_inputs(props[parts[0]], parts[1:])
+        for k in ("name", "properties", *self._outputs):
+            props.setdefault(k, None)
+        props.setdefault(INPUTS_KEY, None)
+        secret_outs = list(self._secret_outputs)
+        if secret_outs:
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=secret_outs)
+            )
+        super().__init__(provider, resource_name, props, opts)

@@ -1,0 +1,142 @@
+"""Asset filters and account filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from azure.mgmt.media import models
+
+from .core.common import Input, Props
+from .core.engine import ArmResourceProvider
+from .core.resource import MediaResource
+from .core.spec import EntitySpec
+
+ASSET_FILTER = EntitySpec(
+    type_name="AssetFilter",
+    ops="asset_filters",
+    model=models.AssetFilter,
+    path=("resource_group_name", "account_name", "asset_name", "filter_name"),
+)
+ACCOUNT_FILTER = EntitySpec(
+    type_name="AccountFilter",
+    ops="account_filters",
+    model=models.AccountFilter,
+    path=("resource_group_name", "account_name", "filter_name"),
+)
+
+
+def _filter_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    errs = []
+    ptr = (inputs.get("properties") or {}).get("presentationTimeRange") or {}
+    s, e = ptr.get("startTimestamp"), ptr.get("endTimestamp")
+    if isinstance(s, int) and isinstance(e, int) and e <= s:
+        errs.append(("properties.presentationTimeRange", "endTimestamp must be greater than startTimestamp"))
+    lb = ptr.get("liveBackoffDuration")
+    pw = ptr.get("presentationWindowDuration")
+    if isinstance(pw, int) and 0 < pw < 1200000000 and (ptr.get("timescale") in (None, 10000000)):
+        errs.append(
+            (
+                "properties.presentationTimeRange.presentationWindowDuration",
+                "must be at least 2 minutes (1200000000)",
+            )
+        )
+    if isinstance(lb, int) and lb > 300000000 and (ptr.get("timescale") in (None, 10000000)):
+        errs.append(
+            ("properties.presentationTimeRange.liveBackoffDuration", "must be at most 30 seconds (300000000)")
+        )
+    return errs
+
+
+class AssetFilterProvider(ArmResourceProvider):
+    spec = ASSET_FILTER
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [
+            str(inputs.get("account_name")),
+            "assets",
+            str(inputs.get("asset_name")),
+            "assetFilters",
+            str(inputs.get("filter_name")),
+        ]
+
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        return _filter_rules(inputs)
+
+
+class AccountFilterProvider(ArmResourceProvider):
+    spec = ACCOUNT_FILTER
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [str(inputs.get("account_name")), "accountFilters", str(inputs.get("filter_name"))]
+
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        return _filter_rules(inputs)
+
+
+class AssetFilter(MediaResource, module="media", name="AssetFilter"):
+    """A dynamic-manifest filter on one asset. Outputs: name, properties."""
+
+    _provider_cls = AssetFilterProvider
+    _outputs = ("resource_group_name", "account_name", "asset_name", "filter_name", "adopt")
+
+    name: pulumi.Output[str]
+    properties: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: Input[str],
+        account_name: Input[str],
+        asset_name: Input[str],
+        properties: Props = None,
+        filter_name: Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "resource_group_name": resource_group_name,
+                "account_name": account_name,
+                "asset_name": asset_name,
+                "filter_name": filter_name,
+                "properties": properties if properties is not None else {},
+                "adopt": adopt,
+            },
+            opts,
+        )
+
+
+class AccountFilter(MediaResource, module="media", name="AccountFilter"):
+    """A dynamic-manifest filter for the whole account. Outputs: name, properties."""
+
+    _provider_cls = AccountFilterProvider
+    _outputs = ("resource_group_name", "account_name", "filter_name", "adopt")
+
+    name: pulumi.Output[str]
+    properties: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: Input[str],
+        account_name: Input[str],
+        properties: Props = None,
+        filter_name: Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "resource_group_name": resource_group_name,
+                "account_name": account_name,
+                "filter_name": filter_name,
+                "properties": properties if properties is not None else {},
+                "adopt": adopt,
+            },
+            opts,
+        )

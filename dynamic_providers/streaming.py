@@ -1,0 +1,176 @@
+"""Streaming policies and streaming locators (no update operation: every property is create-only)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pulumi
+from azure.mgmt.media import models
+
+from .core.common import Input, Props
+from .core.engine import ArmResourceProvider
+from .core.resource import MediaResource
+from .core.spec import EntitySpec
+
+POLICY = EntitySpec(
+    type_name="StreamingPolicy",
+    ops="streaming_policies",
+    model=models.StreamingPolicy,
+    path=("resource_group_name", "account_name", "streaming_policy_name"),
+    create_only=("properties",),
+    create="create",
+    update=None,
+)
+LOCATOR_SECRETS = ("properties.contentKeys[*].value",)
+LOCATOR = EntitySpec(
+    type_name="StreamingLocator",
+    ops="streaming_locators",
+    model=models.StreamingLocator,
+    path=("resource_group_name", "account_name", "streaming_locator_name"),
+    create_only=("properties",),
+    required=("properties.assetName", "properties.streamingPolicyName"),
+    secrets=LOCATOR_SECRETS,
+    keep_desired=LOCATOR_SECRETS,
+    create="create",
+    update=None,
+)
+
+
+class StreamingPolicyProvider(ArmResourceProvider):
+    spec = POLICY
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [
+            str(inputs.get("account_name")),
+            "streamingPolicies",
+            str(inputs.get("streaming_policy_name")),
+        ]
+
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        p = inputs.get("properties") or {}
+        kinds = ("noEncryption", "envelopeEncryption", "commonEncryptionCenc", "commonEncryptionCbcs")
+        if not any(p.get(k) for k in kinds):
+            return [("properties", "a streaming policy needs one of " + ", ".join(kinds))]
+        return []
+
+
+def _ts(v: Any) -> datetime.datetime | None:
+    if not isinstance(v, str):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class StreamingLocatorProvider(ArmResourceProvider):
+    spec = LOCATOR
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [
+            str(inputs.get("account_name")),
+            "streamingLocators",
+            str(inputs.get("streaming_locator_name")),
+        ]
+
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        p = inputs.get("properties") or {}
+        s, e = _ts(p.get("startTime")), _ts(p.get("endTime"))
+        if s and e and e <= s:
+            return [("properties.endTime", "endTime must be later than startTime")]
+        return []
+
+    def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        streaming: list[str] = []
+        download: list[str] = []
+        try:
+            paths = c.streaming_locators.list_paths(*self._path_values(inputs))
+            for sp in paths.streaming_paths or []:
+                streaming.extend(sp.paths or [])
+            download = list(paths.download_paths or [])
+        except Exception:  # noqa: BLE001 - paths are a convenience; Reader cannot call the action
+            pass
+        return {
+            "streaming_locator_id": getattr(live, "streaming_locator_id", None),
+            "streaming_paths": streaming,
+            "download_paths": download,
+        }
+
+
+class StreamingPolicy(MediaResource, module="media", name="StreamingPolicy"):
+    """A streaming policy. Any property change replaces it. Outputs: name, properties."""
+
+    _provider_cls = StreamingPolicyProvider
+    _outputs = ("resource_group_name", "account_name", "streaming_policy_name", "adopt")
+
+    name: pulumi.Output[str]
+    properties: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: Input[str],
+        account_name: Input[str],
+        properties: Props,
+        streaming_policy_name: Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "resource_group_name": resource_group_name,
+                "account_name": account_name,
+                "streaming_policy_name": streaming_policy_name,
+                "properties": properties,
+                "adopt": adopt,
+            },
+            opts,
+        )
+
+
+class StreamingLocator(MediaResource, module="media", name="StreamingLocator"):
+    """A streaming locator. Any property change replaces it; content key values are secrets.
+    Outputs: name, properties, streaming_locator_id, streaming_paths, download_paths."""
+
+    _provider_cls = StreamingLocatorProvider
+    _outputs = (
+        "resource_group_name",
+        "account_name",
+        "streaming_locator_name",
+        "streaming_locator_id",
+        "streaming_paths",
+        "download_paths",
+        "adopt",
+    )
+
+    name: pulumi.Output[str]
+    properties: pulumi.Output[dict]
+    streaming_locator_id: pulumi.Output[str]
+    streaming_paths: pulumi.Output[list]
+    download_paths: pulumi.Output[list]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: Input[str],
+        account_name: Input[str],
+        properties: Props,
+        streaming_locator_name: Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "resource_group_name": resource_group_name,
+                "account_name": account_name,
+                "streaming_locator_name": streaming_locator_name,
+                "properties": properties,
+                "adopt": adopt,
+            },
+            opts,
+        )

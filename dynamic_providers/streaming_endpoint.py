@@ -1,0 +1,223 @@
+"""Streaming endpoint with desired run state (Stopped | Running) and scale units (Scale operation).
+CDN or Standard<->Premium changes on a running endpoint stop it, change it and start it again."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pulumi
+from azure.mgmt.media import models
+
+from .core import client as clientmod
+from .core.common import Input, Props, Tags
+from .core.engine import ArmResourceProvider
+from .core.normalize import equal
+from .core.resource import MediaResource
+from .core.spec import EntitySpec
+
+RUN_STATES = ("Stopped", "Running")
+TRANSIENT = {"starting", "stopping", "scaling", "deleting", "creating"}
+CDN_FIELDS = ("cdnEnabled", "cdnProvider", "cdnProfile")
+SECRETS = ("properties.accessControl.akamai.akamaiSignatureHeaderAuthenticationKeyList[*].base64Key",)
+
+SPEC = EntitySpec(
+    type_name="StreamingEndpoint",
+    ops="streaming_endpoints",
+    model=models.StreamingEndpoint,
+    path=("resource_group_name", "account_name", "streaming_endpoint_name"),
+    name_rule="streaming_endpoint",
+    top_level=("location", "tags"),
+    create_only=("location",),
+    required=("location",),
+    extra_inputs=("run_state", "scale_units"),
+    secrets=SECRETS,
+    keep_desired=SECRETS,
+    create="begin_create",
+    update="begin_update",
+    delete="begin_delete",
+    lro=True,
+)
+
+
+def _state(live: Any) -> str:
+    return str(getattr(live, "resource_state", "") or "")
+
+
+class StreamingEndpointProvider(ArmResourceProvider):
+    spec = SPEC
+
+    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
+        return [
+            str(inputs.get("account_name")),
+            "streamingEndpoints",
+            str(inputs.get("streaming_endpoint_name")),
+        ]
+
+    def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        errs = []
+        rs = inputs.get("run_state", "Stopped")
+        if rs not in RUN_STATES:
+            errs.append(("run_state", f"run_state must be one of {', '.join(RUN_STATES)} (got {rs!r})"))
+        su = inputs.get("scale_units", 0)
+        if not isinstance(su, int) or isinstance(su, bool) or not 0 <= su <= 50:
+            errs.append(("scale_units", f"scale_units must be an integer 0-50 (0 = Standard) (got {su!r})"))
+        p = inputs.get("properties") or {}
+        if p.get("scaleUnits") is not None and p.get("scaleUnits") != su:
+            errs.append(
+                ("properties.scaleUnits", "set scale units with the scale_units argument, not properties")
+            )
+        if p.get("cdnEnabled") and (p.get("accessControl") or p.get("customHostNames")):
+            errs.append(
+                (
+                    "properties.cdnEnabled",
+                    "accessControl and customHostNames are only allowed when cdnEnabled is false",
+                )
+            )
+        if not p.get("cdnEnabled") and (p.get("cdnProvider") or p.get("cdnProfile")):
+            errs.append(("properties.cdnProvider", "cdnProvider/cdnProfile require cdnEnabled: true"))
+        return errs
+
+    def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        b = super().body(inputs)
+        b["properties"] = dict(b.get("properties") or {}, scaleUnits=int(inputs.get("scale_units") or 0))
+        return b
+
+    def wait_idle(self, c: Any, inputs: dict[str, Any]) -> bool:
+        deadline = time.monotonic() + clientmod.conflict_timeout()
+        busy, delay = False, 1.0
+        while time.monotonic() < deadline:
+            live = self.get_live(c, inputs)
+            if live is None or _state(live).lower() not in TRANSIENT:
+                return busy
+            busy = True
+            time.sleep(delay)
+            delay = min(delay * 1.5, 10.0)
+        return busy
+
+    def create_call(self, c: Any, inputs: dict[str, Any], model: Any) -> Any:
+        ops = c.streaming_endpoints
+        auto = inputs.get("run_state") == "Running"
+        return self._call(ops.begin_create, *self._path_values(inputs), model, auto_start=auto)
+
+    def _action(self, c: Any, inputs: dict[str, Any], name: str, *args: Any) -> None:
+        fn = getattr(c.streaming_endpoints, name)
+        self.retrying(c, inputs, lambda: self._call(fn, *self._path_values(inputs), *args))
+
+    def converge(self, c: Any, new: dict[str, Any], live: Any, old: dict[str, Any] | None) -> Any:
+        self.wait_idle(c, new)
+        live = self.get_live(c, new) or live
+        lb = self.live_body(live).get("properties", {})
+        desired_props = new.get("properties") or {}
+        ref = (old or {}).get("properties") if old is not None else lb
+        cdn_change = any(
+            not equal(desired_props.get(f), (ref or {}).get(f)) for f in CDN_FIELDS if f in desired_props
+        )
+        want_su = int(new.get("scale_units") or 0)
+        have_su = int(getattr(live, "scale_units", 0) or 0)
+        type_change = (want_su == 0) != (have_su == 0)
+        body_change = self.needs_body_update(new, old, self.live_body(live))
+        if _state(live) == "Running" and (cdn_change or (type_change and want_su != have_su)):
+            self._action(c, new, "begin_stop")
+        if want_su != have_su:
+            self._action(c, new, "begin_scale", models.StreamingEntityScaleUnit(scale_unit=want_su))
+        if body_change:
+            model = models.StreamingEndpoint.from_dict(self.body(new))
+            self.retrying(
+                c, new, lambda: self._call(c.streaming_endpoints.begin_update, *self._path_values(new), model)
+            )
+        live = self.get_live(c, new) or live
+        return self.apply_state(c, new, live, old)
+
+    def apply_state(self, c: Any, inputs: dict[str, Any], live: Any, old: dict[str, Any] | None) -> Any:
+        want = inputs.get("run_state") or "Stopped"
+        have = _state(live)
+        if have.lower() in TRANSIENT:
+            self.wait_idle(c, inputs)
+            live = self.get_live(c, inputs) or live
+            have = _state(live)
+        if want == "Running" and have != "Running":
+            self._action(c, inputs, "begin_start")
+        elif want == "Stopped" and have == "Running":
+            self._action(c, inputs, "begin_stop")
+        else:
+            return live
+        return self.get_live(c, inputs) or live
+
+    def before_delete(self, c: Any, inputs: dict[str, Any], live: Any) -> None:
+        """A running streaming endpoint is stopped first."""
+        if _state(live) == "Running":
+            self._action(c, inputs, "begin_stop")
+
+    def live_extra_inputs(self, live: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "run_state": _state(live) or inputs.get("run_state"),
+            "scale_units": int(live.scale_units or 0),
+        }
+
+    def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        return {"host_name": getattr(live, "host_name", None), "resource_state": _state(live)}
+
+    def _check(self, news: dict[str, Any]) -> Any:
+        news = dict(news)
+        news.setdefault("run_state", "Stopped")
+        if news.get("scale_units") is None:
+            news["scale_units"] = 0
+        return super()._check(news)
+
+
+class StreamingEndpoint(MediaResource, module="media", name="StreamingEndpoint"):
+    """A streaming endpoint. run_state: "Stopped" | "Running"; scale_units: 0 (Standard) or 1-50 (Premium).
+    Outputs: name, location, tags, properties, run_state, scale_units, host_name, resource_state."""
+
+    _provider_cls = StreamingEndpointProvider
+    _outputs = (
+        "resource_group_name",
+        "account_name",
+        "streaming_endpoint_name",
+        "location",
+        "tags",
+        "run_state",
+        "scale_units",
+        "host_name",
+        "resource_state",
+        "adopt",
+    )
+
+    name: pulumi.Output[str]
+    properties: pulumi.Output[dict]
+    run_state: pulumi.Output[str]
+    scale_units: pulumi.Output[int]
+    host_name: pulumi.Output[str]
+    resource_state: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: Input[str],
+        account_name: Input[str],
+        location: Input[str],
+        properties: Props = None,
+        streaming_endpoint_name: Input[str] | None = None,
+        tags: Tags = None,
+        scale_units: Input[int] = 0,
+        run_state: Input[str] = "Stopped",
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "resource_group_name": resource_group_name,
+                "account_name": account_name,
+                "streaming_endpoint_name": streaming_endpoint_name,
+                "location": location,
+                "tags": tags,
+                "properties": properties if properties is not None else {},
+                "scale_units": scale_units,
+                "run_state": run_state,
+                "adopt": adopt,
+            },
+            opts,
+        )
