@@ -36,7 +36,7 @@ def one_line(text: Any, limit: int = 600) -> str:
 def translate(exc: BaseException, what: str) -> MediaError:
     """Turn an SDK/identity exception into a MediaError naming code, message, resource and a hint."""
     if isinstance(exc, MediaError):
-        return exc
+        return exc if str(exc).startswith(what) else MediaError(f"{what}: {exc}")
     from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
     if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) in (None, 0):
