@@ -1,0 +1,78 @@
+"""``python -m emulator start|stop|env --state-dir DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from .config import Config
+from .launcher import read_connection, start_background, stop_emulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator", description="Local Azure Media Services emulator"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("start", help="start the emulator (foreground unless --background)")
+    start.add_argument("--state-dir", required=True, type=Path)
+    start.add_argument("--port", type=int, default=0)
+    start.add_argument("--background", action="store_true")
+    start.add_argument("--settings-json", default="", help='JSON settings, e.g. {"page_size": 2}')
+    start.add_argument("--page-size", type=int)
+    start.add_argument("--subscription-id")
+    start.add_argument("--tenant-id")
+    start.add_argument("--resource-group")
+    start.add_argument("--location")
+    start.add_argument("--storage-account")
+    for name in ("stop", "env"):
+        p = sub.add_parser(name)
+        p.add_argument("--state-dir", required=True, type=Path)
+    args = parser.parse_args(argv)
+    state_dir: Path = args.state_dir.resolve()
+
+    if args.command == "start":
+        settings = json.loads(args.settings_json) if args.settings_json else {}
+        if args.page_size:
+            settings["page_size"] = args.page_size
+        overrides = {
+            k: getattr(args, k)
+            for k in ("subscription_id", "tenant_id", "resource_group", "location", "storage_account")
+            if getattr(args, k)
+        }
+        if args.background:
+            conn = start_background(state_dir, args.port, settings=settings, **overrides)
+            print(f"emulator running at {conn['arm_endpoint']} (pid {conn['pid']}, state {state_dir})")
+            return 0
+        from .server import serve
+
+        serve(Config(state_dir=state_dir, port=args.port, settings=settings, **overrides))
+        return 0
+    if args.command == "stop":
+        stopped = stop_emulator(state_dir)
+        print("emulator stopped" if stopped else "no emulator running")
+        return 0
+    saved = read_connection(state_dir)
+    if not saved:
+        print(f"no connection.json in {state_dir}; start the emulator first", file=sys.stderr)
+        return 1
+    c = saved["principals"]["contributor"]
+    env = {
+        "ARM_CLIENT_ID": c["client_id"],
+        "ARM_CLIENT_SECRET": c["client_secret"],
+        "ARM_TENANT_ID": saved["tenant_id"],
+        "ARM_SUBSCRIPTION_ID": saved["subscription_id"],
+        "ARM_RESOURCE_MANAGER_ENDPOINT": saved["arm_endpoint"],
+        "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": saved["authority_host"],
+        "ARM_CA_BUNDLE": saved["ca_bundle"],
+    }
+    for k, v in env.items():
+        print(f"export {k}={shlex.quote(v)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,327 @@
+"""Request dispatch: faults, authentication, RBAC, routing, paging and response helpers."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from . import odata
+from .config import DEFAULT_DURATIONS, DEFAULT_SETTINGS, Config
+from .errors import ArmError, not_found, parent_not_found
+from .identity import Identity
+from .kinds import KINDS, chain
+from .state import Store
+from .storage import Azurite
+
+Response = tuple[int, dict[str, str], Any]
+
+API_ACCOUNTS = "2021-11-01"
+API_ENCODING = "2022-07-01"
+API_DEFAULT = "2022-08-01"
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def iso(ts: float) -> str:
+    return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class Ctx:
+    app: App
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    raw: bytes
+    params: dict[str, str] = field(default_factory=dict)
+    api_version: str = ""
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    def q(self, name: str) -> str | None:
+        for k, v in self.query.items():
+            if k.lower() == name.lower():
+                return v[0]
+        return None
+
+    def json(self) -> Any:
+        if not self.raw.strip():
+            return None
+        try:
+            return json.loads(self.raw)
+        except ValueError as exc:
+            raise ArmError(
+                400,
+                "InvalidRequestContent",
+                f"The request content was invalid and could not be deserialized: {exc}",
+            ) from exc
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def sub(self) -> str:
+        return self.app.config.subscription_id
+
+    @property
+    def rg(self) -> str:
+        return self.app.config.resource_group
+
+    def account_rid(self) -> str:
+        return (
+            f"/subscriptions/{self.sub}/resourceGroups/{self.rg}/providers/Microsoft.Media/mediaservices/"
+            f"{self.params['account']}"
+        )
+
+    def resolve(self, kind: str, *, include_self: bool = True) -> tuple[str, dict[str, Any] | None]:
+        """Resolve the resource id of ``kind`` from the URL params, checking that every parent exists.
+
+        Returns (resource id, body or None when the resource itself does not exist).
+        """
+        kinds = chain(kind)
+        rid = ""
+        body: dict[str, Any] | None = None
+        for i, k in enumerate(kinds):
+            name = self.params[k.name]
+            rid = self.account_rid() if k.name == "account" else f"{rid}/{k.collection}/{name}"
+            body = self.store.get(rid)
+            last = i == len(kinds) - 1
+            if body is None and not last:
+                raise (
+                    parent_not_found(name)
+                    if kind != "account"
+                    else not_found(f"Microsoft.Media/mediaservices/{name}", self.rg)
+                )
+            if body is not None:
+                rid = body["id"]
+        return rid, body
+
+    def parent_of(self, kind: str) -> tuple[str, dict[str, Any]]:
+        parent = KINDS[kind].parent
+        assert parent is not None
+        rid, body = self.resolve(parent)
+        if body is None:
+            raise parent_not_found(self.params[parent])
+        return rid, body
+
+    def not_found(self, kind: str) -> ArmError:
+        k = KINDS[kind]
+        parts = [f"{c.collection}/{self.params[c.name]}" for c in chain(kind)]
+        parts[0] = f"Microsoft.Media/mediaservices/{self.params['account']}"
+        return (
+            not_found("/".join(parts), self.rg)
+            if kind != "account"
+            else not_found(f"{k.type}/{self.params['account']}", self.rg)
+        )
+
+    def url(self, path: str, api_version: str | None = None, **extra: str) -> str:
+        q = {"api-version": api_version or self.api_version}
+        q.update(extra)
+        return f"{self.app.config.base_url}{quote(path)}?{urlencode(q)}"
+
+
+Handler = Callable[[Ctx], Response]
+
+
+@dataclass
+class Route:
+    method: str
+    template: str
+    handler: Handler
+    api: str
+    segments: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.segments = [s for s in self.template.split("/") if s]
+
+    def match(self, method: str, segs: list[str]) -> dict[str, str] | None:
+        if method != self.method or len(segs) != len(self.segments):
+            return None
+        params: dict[str, str] = {}
+        for t, s in zip(self.segments, segs, strict=True):
+            if t.startswith("{"):
+                params[t[1:-1]] = s
+            elif t.lower() != s.lower():
+                return None
+        return params
+
+    def action(self) -> str:
+        lits = [s for s in self.segments if not s.startswith("{")]
+        try:
+            start = [s.lower() for s in lits].index("microsoft.media")
+        except ValueError:
+            start = 0
+        parts = lits[start:]
+        verb = {"GET": "read", "PUT": "write", "PATCH": "write", "DELETE": "delete"}.get(self.method)
+        if verb:
+            return "/".join(parts) + "/" + verb
+        return "/".join(parts) + "/action"
+
+
+@dataclass
+class Fault:
+    kind: str  # "status" or "latency"
+    status: int = 0
+    count: int = 0
+    retry_after: float | None = None
+    seconds: float = 0.0
+    match: str = ""
+    methods: list[str] = field(default_factory=list)
+
+    def applies(self, method: str, path: str) -> bool:
+        if self.methods and method.upper() not in [m.upper() for m in self.methods]:
+            return False
+        return self.match.lower() in path.lower()
+
+
+class App:
+    def __init__(self, config: Config, store: Store, identity: Identity, azurite: Azurite | None) -> None:
+        self.config = config
+        self.store = store
+        self.identity = identity
+        self.azurite = azurite
+        self.routes: list[Route] = []
+        self.faults: list[Fault] = []
+        self.fault_lock = threading.Lock()
+        from .lro import LroEngine
+
+        self.lro = LroEngine(self)
+
+    # ---- settings --------------------------------------------------------------------------
+    def setting(self, key: str) -> Any:
+        return self.store.get_setting(key, DEFAULT_SETTINGS.get(key))
+
+    def duration(self, key: str) -> float:
+        durations = self.store.get_setting("durations", {}) or {}
+        if key in durations:
+            return float(durations[key])
+        base = key.split(".")[0]
+        if base in durations:
+            return float(durations[base])
+        return float(DEFAULT_DURATIONS.get(key, DEFAULT_DURATIONS.get(base, 0.3)))
+
+    def add_routes(self, routes: list[tuple[str, str, Handler, str]]) -> None:
+        for method, template, handler, api in routes:
+            self.routes.append(Route(method, template, handler, api))
+
+    # ---- dispatch --------------------------------------------------------------------------
+    def handle_arm(self, method: str, raw_path: str, headers: dict[str, str], raw: bytes) -> Response:
+        split = urlsplit(raw_path)
+        path = split.path
+        query = parse_qs(split.query, keep_blank_values=True)
+        ctx = Ctx(self, method, path, query, headers, raw)
+        try:
+            resp = self._dispatch(ctx)
+        except ArmError as err:
+            resp = (err.status, dict(err.headers), err.body())
+            with self.store.lock:
+                self.store.log_rejection(err.status, err.code, method, path, err.message)
+        return resp
+
+    def _apply_faults(self, ctx: Ctx) -> None:
+        delay = 0.0
+        with self.fault_lock:
+            for f in self.faults:
+                if f.kind == "latency" and f.applies(ctx.method, ctx.path):
+                    delay += f.seconds
+            hit: Fault | None = None
+            for f in self.faults:
+                if f.kind == "status" and f.count > 0 and f.applies(ctx.method, ctx.path):
+                    f.count -= 1
+                    hit = f
+                    break
+            self.faults = [f for f in self.faults if f.kind == "latency" or f.count > 0]
+        if delay:
+            time.sleep(delay)
+        if hit is not None:
+            headers = {}
+            if hit.retry_after is not None:
+                headers["Retry-After"] = _num(hit.retry_after)
+            code = {429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable"}.get(
+                hit.status, "InjectedFault"
+            )
+            raise ArmError(hit.status, code, f"Injected fault: HTTP {hit.status}.", headers=headers)
+
+    def _dispatch(self, ctx: Ctx) -> Response:
+        segs = [unquote(s) for s in ctx.path.split("/") if s]
+        candidates = [(r, p) for r in self.routes if (p := r.match(ctx.method, segs)) is not None]
+        ctx.claims = self.identity.authenticate(ctx.headers.get("authorization"))
+        self._apply_faults(ctx)
+        if not candidates:
+            path_exists = any(r.match(r.method, segs) is not None for r in self.routes)
+            if path_exists:
+                raise ArmError(
+                    405,
+                    "MethodNotAllowed",
+                    f"The requested resource does not support http method '{ctx.method}'.",
+                )
+            raise ArmError(
+                404, "NotFound", f"No HTTP resource was found that matches the request URI '{ctx.path}'."
+            )
+        route, params = candidates[0]
+        ctx.params = params
+        version = ctx.q("api-version")
+        if not version:
+            raise ArmError(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        if version != route.api:
+            raise ArmError(
+                400,
+                "NoRegisteredProviderFound",
+                f"No registered resource provider found for location '{self.config.location}' and "
+                f"API version '{version}' for type '{route.action().rsplit('/', 1)[0]}'. The "
+                f"supported api-versions are '{route.api}'.",
+            )
+        ctx.api_version = version
+        if "sub" in params and params["sub"].lower() != self.config.subscription_id.lower():
+            raise ArmError(
+                404, "SubscriptionNotFound", f"The subscription '{params['sub']}' could not be found."
+            )
+        if "rg" in params and params["rg"].lower() != self.config.resource_group.lower():
+            raise ArmError(
+                404, "ResourceGroupNotFound", f"Resource group '{params['rg']}' could not be found."
+            )
+        self.identity.authorize(ctx.claims, ctx.method, ctx.path, route.action())
+        with self.store.lock:
+            self.lro.advance()
+            status, headers, body = route.handler(ctx)
+        headers.setdefault("x-ms-ratelimit-remaining-subscription-reads", "11999")
+        return status, headers, body
+
+    # ---- list helper -----------------------------------------------------------------------
+    def page(self, ctx: Ctx, items: list[dict[str, Any]], kind: str | None = None) -> Response:
+        if kind is not None:
+            items = odata.apply(items, kind, ctx.q("$filter"), ctx.q("$orderby"), ctx.q("$top"))
+        size = max(1, int(self.setting("page_size")))
+        try:
+            offset = int(ctx.q("$skiptoken") or 0)
+        except ValueError as exc:
+            raise ArmError(400, "BadRequest", "Invalid $skiptoken.") from exc
+        chunk = items[offset : offset + size]
+        body: dict[str, Any] = {"value": chunk}
+        if offset + size < len(items):
+            extra = {k: ctx.q(k) or "" for k in ("$filter", "$orderby", "$top") if ctx.q(k) is not None}
+            extra["$skiptoken"] = str(offset + size)
+            body["@odata.nextLink"] = ctx.url(unquote(ctx.path), **extra)
+        return 200, {}, body
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,67 @@
+"""Emulator-wide configuration (stable defaults, overridable by launcher flags)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SUBSCRIPTION = "11111111-2222-4333-8444-555555555555"
+DEFAULT_TENANT = "72f988bf-0000-4000-8000-000000000001"
+DEFAULT_RESOURCE_GROUP = "media-local"
+DEFAULT_LOCATION = "westeurope"
+DEFAULT_STORAGE_ACCOUNT = "amslocalstorage"
+ARM_AUDIENCES = ("https://management.azure.com", "https://management.core.windows.net")
+
+# Default timings in seconds for each (kind, action) of a long-running operation.
+DEFAULT_DURATIONS: dict[str, float] = {
+    "account": 0.2,
+    "liveevent.create": 0.3,
+    "liveevent.update": 0.3,
+    "liveevent.delete": 0.3,
+    "liveevent.allocate": 0.5,
+    "liveevent.start": 0.5,
+    "liveevent.stop": 0.5,
+    "liveevent.reset": 0.5,
+    "liveoutput.create": 0.3,
+    "liveoutput.delete": 0.3,
+    "streamingendpoint.create": 0.3,
+    "streamingendpoint.update": 0.3,
+    "streamingendpoint.delete": 0.3,
+    "streamingendpoint.start": 0.5,
+    "streamingendpoint.stop": 0.5,
+    "streamingendpoint.scale": 0.5,
+    "track": 0.2,
+    "job.step": 0.3,
+}
+
+DEFAULT_SETTINGS: dict[str, object] = {
+    "page_size": 1000,
+    "retry_after": "auto",
+    "max_live_events": 5,
+    "max_live_outputs": 3,
+    "max_streaming_endpoints": 2,
+    "cdn_unavailable_regions": [],
+    "token_lifetime": 3600,
+}
+
+
+@dataclass
+class Config:
+    state_dir: Path
+    port: int = 0
+    tenant_id: str = DEFAULT_TENANT
+    subscription_id: str = DEFAULT_SUBSCRIPTION
+    resource_group: str = DEFAULT_RESOURCE_GROUP
+    location: str = DEFAULT_LOCATION
+    storage_account: str = DEFAULT_STORAGE_ACCOUNT
+    base_url: str = ""
+    blob_endpoint: str = ""
+    blob_port: int = 0
+    settings: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def storage_account_id(self) -> str:
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+            f"/providers/Microsoft.Storage/storageAccounts/{self.storage_account}"
+        )

@@ -1,0 +1,1 @@
+"""ARM route handlers, one module per area."""

@@ -1,0 +1,127 @@
+"""Transforms and jobs (2022-07-01). Jobs progress Queued → Scheduled → Processing → Finished."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..app import API_ENCODING, Ctx, Response, iso
+from ..errors import ArmError
+from ..odata import _as_datetime
+from .crud import Entity
+
+JOB_STATES = ["Queued", "Scheduled", "Processing", "Finished"]
+
+
+def _prepare_transform(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
+    outputs = body.get("properties", {}).get("outputs") or []
+    if not outputs:
+        raise ArmError(
+            400,
+            "InvalidRequestContent",
+            "A transform needs at least one output.",
+            target="properties.outputs",
+        )
+    if len(outputs) > 20:
+        raise ArmError(
+            400, "BadRequest", "A transform can have at most 20 outputs.", target="properties.outputs"
+        )
+
+
+def _job_view(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
+    p = body.get("properties", {})
+    created = _as_datetime(p.get("created"))
+    if created is None:
+        return body
+    step = max(ctx.app.duration("job.step"), 0.0)
+    now = time.time()
+    meta = ctx.store.get_meta(body["id"])
+    started = created.timestamp()
+    canceled_at = meta.get("canceled_at")
+    if canceled_at is not None:
+        state = "Canceling" if now < canceled_at + step else "Canceled"
+        end = canceled_at + step if state == "Canceled" else None
+    else:
+        idx = min(int((now - started) / step) if step > 0 else 3, 3)
+        state = JOB_STATES[idx]
+        end = started + 3 * step if state == "Finished" else None
+    p["state"] = state
+    if state in ("Processing", "Finished", "Canceling", "Canceled"):
+        p["startTime"] = iso(
+            started + 2 * step if canceled_at is None else min(canceled_at, started + 2 * step)
+        )
+    if end is not None:
+        p["endTime"] = iso(end)
+    progress = {"Queued": 0, "Scheduled": 0, "Processing": 50, "Finished": 100}.get(state, 0)
+    for out in p.get("outputs") or []:
+        out["state"] = state
+        out["progress"] = progress
+        if "startTime" in p:
+            out["startTime"] = p["startTime"]
+        if end is not None:
+            out["endTime"] = iso(end)
+    return body
+
+
+def _prepare_job(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
+    p = body.setdefault("properties", {})
+    p.setdefault("priority", "Normal")
+    if existing is not None:
+        return
+    account_rid = ctx.account_rid()
+    transform = ctx.store.get(rid.rsplit("/jobs/", 1)[0]) or {}
+    inp = p.get("input") or {}
+    names: list[str] = []
+    if str(inp.get("@odata.type", "")).endswith("JobInputAsset"):
+        names.append(inp.get("assetName", ""))
+    for o in p.get("outputs") or []:
+        if str(o.get("@odata.type", "")).endswith("JobOutputAsset"):
+            names.append(o.get("assetName", ""))
+    for n in names:
+        if ctx.store.get(f"{account_rid}/assets/{n}") is None:
+            raise ArmError(400, "InvalidPropertyValue", f"Asset '{n}' was not found.", target="properties")
+    t_outputs = transform.get("properties", {}).get("outputs") or []
+    if len(p.get("outputs") or []) != len(t_outputs):
+        raise ArmError(
+            400,
+            "BadRequest",
+            f"The job must have {len(t_outputs)} output(s), one per transform output.",
+            target="properties.outputs",
+        )
+    for i, o in enumerate(p.get("outputs") or []):
+        o.setdefault("label", f"BuiltInStandardEncoderPreset_{i}")
+
+
+TRANSFORM = Entity("transform", "Transform", "Transform", limit=100, prepare=_prepare_transform)
+JOB = Entity(
+    "job",
+    "Job",
+    "Job",
+    create_only=True,
+    prepare=_prepare_job,
+    view=_job_view,
+    patchable=("description", "priority", "correlationData"),
+)
+
+
+def cancel_job(ctx: Ctx) -> Response:
+    rid, body = ctx.resolve("job")
+    if body is None:
+        raise ctx.not_found("job")
+    state = _job_view(ctx, body)["properties"].get("state")
+    if state not in ("Finished", "Canceled", "Canceling", "Error"):
+        meta = ctx.store.get_meta(rid)
+        meta["canceled_at"] = time.time()
+        ctx.store.set_meta(rid, meta)
+    return 200, {}, None
+
+
+M = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Media/mediaServices/{account}"
+T = M + "/transforms"
+ROUTES = (
+    TRANSFORM.routes(T, API_ENCODING)
+    + JOB.routes(T + "/{transform}/jobs", API_ENCODING)
+    + [
+        ("POST", T + "/{transform}/jobs/{job}/cancelJob", cancel_job, API_ENCODING),
+    ]
+)

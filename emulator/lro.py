@@ -1,0 +1,141 @@
+"""Long-running operations: start, conflict detection, lazy completion, failure injection, headers."""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import ArmError
+
+if TYPE_CHECKING:
+    from .app import App
+
+# (kind, action) -> completion function(op, app); failures are handled generically.
+Completion = Callable[[dict[str, Any], "App"], None]
+COMPLETIONS: dict[tuple[str, str], Completion] = {}
+
+
+def completion(kind: str, action: str) -> Callable[[Completion], Completion]:
+    def register(fn: Completion) -> Completion:
+        COMPLETIONS[(kind, action)] = fn
+        return fn
+
+    return register
+
+
+class LroEngine:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    @property
+    def store(self) -> Any:
+        return self.app.store
+
+    def ensure_free(self, group_key: str, what: str) -> None:
+        self.advance()
+        busy = self.store.ops_in_progress_for_group(group_key)
+        if busy:
+            op = busy[0]
+            raise ArmError(
+                409,
+                "AnotherOperationInProgress",
+                f"Another long-running operation ('{op['action']}' on "
+                f"'{op['resource_id'].rsplit('/', 1)[-1]}', "
+                f"operation id {op['op_id']}) is in progress for {what}. Only one long-running operation is "
+                "supported for a live event and its live outputs at a time; retry after it completes.",
+                details=[{"code": "AnotherOperationInProgress", "message": op["op_id"]}],
+            )
+
+    def begin(
+        self,
+        kind: str,
+        action: str,
+        resource_id: str,
+        group_key: str,
+        before: dict[str, Any] | None,
+        params: dict[str, Any] | None = None,
+        duration_key: str | None = None,
+    ) -> dict[str, Any]:
+        from .app import new_id
+
+        params = dict(params or {})
+        params["before"] = copy.deepcopy(before)
+        fail = self._take_failure(resource_id)
+        if fail:
+            params["fail"] = fail
+        op = {
+            "op_id": new_id(),
+            "kind": kind,
+            "action": action,
+            "resource_id": resource_id,
+            "group_key": group_key.lower(),
+            "start": time.time(),
+            "duration": self.app.duration(duration_key or f"{kind}.{action}"),
+            "status": "InProgress",
+            "params": params,
+        }
+        self.store.add_op(op)
+        return op
+
+    def _take_failure(self, resource_id: str) -> dict[str, Any] | None:
+        pending: list[dict[str, Any]] = self.store.get_setting("fail_next", []) or []
+        for i, entry in enumerate(pending):
+            if entry.get("match", "").lower() in resource_id.lower():
+                pending.pop(i)
+                self.store.set_setting("fail_next", pending)
+                return entry
+        return None
+
+    def advance(self) -> None:
+        now = time.time()
+        for op in self.store.ops_in_progress():
+            if op["start"] + op["duration"] <= now:
+                self.finish(op)
+
+    def finish(self, op: dict[str, Any]) -> None:
+        end = op["start"] + op["duration"]
+        fail = op["params"].get("fail")
+        if fail:
+            self._rollback(op)
+            error = {
+                "code": fail.get("code") or "InternalError",
+                "message": fail.get("message") or "The operation failed (injected failure).",
+            }
+            self.store.update_op(op["op_id"], "Failed", end, error)
+            return
+        fn = COMPLETIONS.get((op["kind"], op["action"]))
+        if fn is not None:
+            fn(op, self.app)
+        self.store.update_op(op["op_id"], "Succeeded", end, None)
+
+    def _rollback(self, op: dict[str, Any]) -> None:
+        before = op["params"].get("before")
+        current = self.store.get(op["resource_id"])
+        if current is None:
+            return
+        if before is None:
+            before = current
+            props = before.setdefault("properties", {})
+            if "resourceState" in props:
+                props["resourceState"] = "Stopped"
+        before = copy.deepcopy(before)
+        before.setdefault("properties", {})["provisioningState"] = "Failed"
+        self.store.replace_body(op["resource_id"], before)
+
+    def retry_after(self, op: dict[str, Any]) -> str:
+        setting = self.app.setting("retry_after")
+        if setting != "auto":
+            return str(setting)
+        remaining = op["start"] + op["duration"] - time.time()
+        if op["duration"] < 1 or remaining <= 0:
+            return "0"
+        return str(max(1, math.ceil(remaining)))
+
+    def status_body(self, op: dict[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": op["op_id"], "status": op["status"]}
+        if op["status"] == "Failed":
+            body["error"] = op["error"]
+        return body

@@ -1,0 +1,242 @@
+"""The emulator process: TLS HTTP server, Azurite child, background LRO worker, connection.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import ssl
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from . import admin_api
+from .app import App, Response
+from .certs import ensure_certs, ensure_signing_key
+from .config import Config
+from .handlers import accounts, encoding, endpoints, live, metadata
+from .identity import MI_HEADER, Identity
+from .state import Store
+from .storage import Azurite
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def build_app(config: Config, azurite: Azurite | None) -> App:
+    store = Store(config.state_dir / "emulator.db")
+    for key, value in config.settings.items():
+        if key == "durations" and isinstance(value, dict):
+            current = store.get_setting("durations", {}) or {}
+            current.update(value)
+            store.set_setting("durations", current)
+        else:
+            store.set_setting(key, value)
+    identity = Identity(store, config, ensure_signing_key(config.state_dir))
+    app = App(config, store, identity, azurite)
+    for module in (accounts, endpoints, live, encoding, metadata):
+        app.add_routes(module.ROUTES)
+    return app
+
+
+def connection_info(app: App, ca_bundle: Path) -> dict[str, Any]:
+    c = app.config
+    principals = app.store.principals()
+    mi = principals["managed_identity"]
+    return {
+        "arm_endpoint": c.base_url,
+        "authority_host": c.base_url,
+        "arm_audience": "https://management.azure.com",
+        "tenant_id": c.tenant_id,
+        "subscription_id": c.subscription_id,
+        "resource_group": c.resource_group,
+        "location": c.location,
+        "storage_account_id": c.storage_account_id,
+        "storage_account_name": c.storage_account,
+        "storage_blob_endpoint": c.blob_endpoint,
+        "ca_bundle": str(ca_bundle),
+        "principals": {k: v for k, v in principals.items() if k != "managed_identity"},
+        "managed_identity": {
+            "endpoint": f"{c.base_url}/msi/token",
+            "header_name": MI_HEADER,
+            "header_value": app.identity.mi_secret,
+            "secret": app.identity.mi_secret,
+            "client_id": mi["client_id"],
+            "object_id": mi["object_id"],
+            "env": {
+                "IDENTITY_ENDPOINT": f"{c.base_url}/msi/token",
+                "IDENTITY_HEADER": app.identity.mi_secret,
+            },
+        },
+        "admin_endpoint": f"{c.base_url}/admin",
+        "pid": os.getpid(),
+        "port": c.port,
+        "state_dir": str(c.state_dir),
+    }
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "AmsEmulator/1.0"
+    app: App
+    connection_doc: dict[str, Any]
+
+    def setup(self) -> None:
+        super().setup()
+        sock = self.request
+        if isinstance(sock, ssl.SSLSocket):
+            sock.settimeout(30)
+            sock.do_handshake()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, resp: Response) -> None:
+        status, headers, body = resp
+        payload = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        sent = {k.lower() for k in headers}
+        for k, v in headers.items():
+            self.send_header(k, v)
+        if body is not None and "content-type" not in sent:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        rid = str(uuid.uuid4())
+        self.send_header("x-ms-request-id", rid)
+        self.send_header("x-ms-correlation-request-id", self.headers.get("x-ms-client-request-id") or rid)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if payload and self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _route(self) -> None:
+        try:
+            raw = self._body()
+            self._send(self._dispatch(raw))
+        except (ConnectionError, ssl.SSLError, TimeoutError):
+            self.close_connection = True
+        except Exception as exc:  # noqa: BLE001 - never drop a request without a response
+            import traceback
+
+            traceback.print_exc()
+            self._send(
+                (
+                    500,
+                    {},
+                    {
+                        "error": {
+                            "code": "InternalServerError",
+                            "message": f"Emulator bug: {exc}",
+                            "target": None,
+                            "details": [],
+                        }
+                    },
+                )
+            )
+
+    def _dispatch(self, raw: bytes) -> Response:
+        split = urlsplit(self.path)
+        path = split.path
+        low = path.lower()
+        segs = [s for s in low.split("/") if s]
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        app = self.app
+        if segs[:1] == ["admin"]:
+            if self.client_address[0] not in LOOPBACK:
+                return 403, {}, {"error": "admin API is loopback only"}
+            return admin_api.handle(app, self.command, path, raw, self.connection_doc)
+        if low in ("/health", "/healthz"):
+            return 200, {}, {"status": "ok", "pid": os.getpid()}
+        if low == "/msi/token":
+            return app.identity.managed_identity_token(parse_qs(split.query), headers)
+        if len(segs) >= 2 and segs[1] == "discovery" and segs[-1] == "instance":
+            return app.identity.instance_discovery()
+        if len(segs) == 4 and segs[1:] == ["v2.0", ".well-known", "openid-configuration"]:
+            return app.identity.openid_configuration(path.split("/")[1])
+        if len(segs) == 3 and segs[1:] == [".well-known", "openid-configuration"]:
+            return app.identity.openid_configuration(path.split("/")[1])
+        if len(segs) == 4 and segs[1:] == ["oauth2", "v2.0", "token"] and self.command == "POST":
+            return app.identity.token(path.split("/")[1], raw, headers.get("authorization"))
+        if len(segs) == 4 and segs[1:] == ["discovery", "v2.0", "keys"]:
+            return app.identity.jwks()
+        return app.handle_arm(self.command, self.path, headers, raw)
+
+    do_GET = _route
+    do_PUT = _route
+    do_POST = _route
+    do_PATCH = _route
+    do_DELETE = _route
+    do_HEAD = _route
+
+
+def _pick_port(config: Config) -> int:
+    if config.port:
+        return config.port
+    previous = config.state_dir / "connection.json"
+    if previous.exists():
+        try:
+            port = int(json.loads(previous.read_text()).get("port") or 0)
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port))
+            return port
+        except (OSError, ValueError):
+            pass
+    return 0
+
+
+def serve(config: Config) -> None:
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    ca, cert, key = ensure_certs(config.state_dir)
+    ThreadingHTTPServer.allow_reuse_address = True
+    httpd = ThreadingHTTPServer(("127.0.0.1", _pick_port(config)), Handler)
+    httpd.daemon_threads = True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert), str(key))
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
+    config.port = int(httpd.server_address[1])
+    config.base_url = f"https://127.0.0.1:{config.port}"
+    azurite = Azurite(config.state_dir / "azurite", config.blob_port)
+    azurite.start()
+    config.blob_endpoint = azurite.endpoint
+    app = build_app(config, azurite)
+    doc = connection_info(app, ca)
+    Handler.app = app
+    Handler.connection_doc = doc
+
+    stop = threading.Event()
+
+    def worker() -> None:
+        while not stop.wait(0.2):
+            try:
+                with app.store.lock:
+                    app.lro.advance()
+            except Exception:  # noqa: BLE001 - keep the worker alive
+                import traceback
+
+                traceback.print_exc()
+
+    threading.Thread(target=worker, daemon=True).start()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+        threading.Thread(target=httpd.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    tmp = config.state_dir / "connection.json.tmp"
+    tmp.write_text(json.dumps(doc, indent=2))
+    tmp.replace(config.state_dir / "connection.json")
+    try:
+        httpd.serve_forever(poll_interval=0.2)
+    finally:
+        stop.set()
+        azurite.stop()
+        httpd.server_close()
+        time.sleep(0)

@@ -1,0 +1,134 @@
+"""Azurite child process and blob container helpers (asset containers, SAS URLs)."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from azure.storage.blob import BlobServiceClient, ContainerSasPermissions, generate_container_sas
+
+ACCOUNT = "devstoreaccount1"
+ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def find_azurite() -> Path:
+    for base in (Path.cwd(), REPO_ROOT):
+        candidate = base / "node_modules" / ".bin" / "azurite-blob"
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("node_modules/.bin/azurite-blob not found (run `make node`)")
+
+
+class Azurite:
+    def __init__(self, data_dir: Path, port: int = 0) -> None:
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}/{ACCOUNT}"
+
+    def start(self, timeout: float = 20.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.data_dir / "azurite.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                str(find_azurite()),
+                "--silent",
+                "--disableTelemetry",
+                "--skipApiVersionCheck",
+                "--loose",
+                "--location",
+                str(self.data_dir),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                str(self.port),
+            ],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"azurite exited with {self.proc.returncode}; see {self.data_dir}/azurite.log"
+                )
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("azurite did not start in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    # ---- blob helpers ----------------------------------------------------------------------
+    def client(self) -> BlobServiceClient:
+        return BlobServiceClient(
+            self.endpoint, credential={"account_name": ACCOUNT, "account_key": ACCOUNT_KEY}
+        )
+
+    def ensure_container(self, name: str) -> None:
+        container = self.client().get_container_client(name)
+        if not container.exists():
+            container.create_container()
+
+    def delete_container(self, name: str) -> None:
+        container = self.client().get_container_client(name)
+        if container.exists():
+            container.delete_container()
+
+    def list_blobs(self, name: str) -> list[str]:
+        try:
+            return [b.name for b in self.client().get_container_client(name).list_blobs()]
+        except Exception:  # noqa: BLE001 - missing container or Azurite gone: no blobs
+            return []
+
+    def container_sas_urls(self, name: str, permissions: str, expiry: datetime.datetime) -> list[str]:
+        perm = ContainerSasPermissions(
+            read=True,
+            list=True,
+            write=permissions in ("ReadWrite", "ReadWriteDelete"),
+            add=permissions in ("ReadWrite", "ReadWriteDelete"),
+            create=permissions in ("ReadWrite", "ReadWriteDelete"),
+            delete=permissions == "ReadWriteDelete",
+        )
+        urls = []
+        for start_offset in (5, 10):  # two URLs, as the service returns one per storage key
+            start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=start_offset)
+            sas = generate_container_sas(
+                ACCOUNT, name, account_key=ACCOUNT_KEY, permission=perm, expiry=expiry, start=start
+            )
+            urls.append(f"{self.endpoint}/{name}?{sas}")
+        return urls

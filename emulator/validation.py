@@ -1,0 +1,132 @@
+"""Request-body validation with azure-mgmt-media's own msrest models."""
+
+from __future__ import annotations
+
+import enum
+import re
+from functools import cache
+from typing import Any
+
+from azure.mgmt.media import models as sdk_models
+from azure.mgmt.media._serialization import DeserializationError, Model
+
+from .errors import ArmError
+
+_VARTYPE = re.compile(r":vartype (\w+): (?:list\[)?str or ~azure\.mgmt\.media\.models\.(\w+)")
+
+
+@cache
+def _enum_fields(cls: Any) -> dict[str, type[enum.Enum]]:
+    out: dict[str, type[enum.Enum]] = {}
+    for klass in reversed(cls.__mro__):  # cls: a Model subclass
+        for attr, enum_name in _VARTYPE.findall(klass.__doc__ or ""):
+            candidate = getattr(sdk_models, enum_name, None)
+            if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+                out[attr] = candidate
+    return out
+
+
+def _check(obj: Any, path: str, required: bool) -> None:
+    if isinstance(obj, list):
+        for i, item in enumerate(obj):
+            _check(item, f"{path}[{i}]", required)
+        return
+    if not isinstance(obj, Model):
+        return
+    enums = _enum_fields(type(obj))  # type: ignore[arg-type]
+    rules = getattr(type(obj), "_validation", {})
+    for attr, spec in type(obj)._attribute_map.items():
+        value = getattr(obj, attr, None)
+        where = f"{path}.{spec['key']}" if path else spec["key"]
+        rule = rules.get(attr, {})
+        if value is None:
+            if (
+                required
+                and rule.get("required")
+                and not rule.get("readonly")
+                and spec["key"] != "@odata\\.type"
+            ):
+                raise ArmError(
+                    400,
+                    "InvalidRequestContent",
+                    f"The request content is invalid: required property '{where}' is missing.",
+                    target=where,
+                )
+            continue
+        enum_cls = enums.get(attr)
+        if enum_cls is not None:
+            values = value if isinstance(value, list) else [value]
+            allowed = [str(e.value) for e in enum_cls]
+            for v in values:
+                text = v.value if isinstance(v, enum.Enum) else str(v)
+                if text.lower() not in {a.lower() for a in allowed}:
+                    raise ArmError(
+                        400,
+                        "InvalidPropertyValue",
+                        f"The value '{text}' of property '{where}' is invalid. Allowed values: "
+                        f"{', '.join(allowed)}.",
+                        target=where,
+                    )
+        else:
+            _check(value, where, required)
+
+
+# Required properties that the flattened SDK models do not mark as required (from the REST specs).
+REQUIRED: dict[str, list[str]] = {
+    "LiveEvent": ["properties.input"],
+    "LiveOutput": ["properties.assetName", "properties.archiveWindowLength"],
+    "StreamingEndpoint": ["properties.scaleUnits"],
+    "Transform": ["properties.outputs"],
+    "Job": ["properties.input", "properties.outputs"],
+    "StreamingLocator": ["properties.assetName", "properties.streamingPolicyName"],
+    "ContentKeyPolicy": ["properties.options"],
+    "AssetTrack": ["properties.track"],
+}
+
+
+def lookup(doc: dict[str, Any], dotted: str) -> Any:
+    cur: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(part)
+    return cur
+
+
+def parse(model_name: str, body: Any, *, partial: bool = False) -> dict[str, Any]:
+    """Validate ``body`` against SDK model ``model_name`` and return its canonical wire form.
+
+    Unknown properties are dropped, read-only properties are dropped. ``partial`` skips the
+    required-property check (PATCH bodies).
+    """
+    cls = getattr(sdk_models, model_name)
+    if not isinstance(body, dict):
+        raise ArmError(
+            400,
+            "InvalidRequestContent",
+            "The request content was invalid and could not be "
+            f"deserialized: expected a JSON object for '{model_name}'.",
+        )
+    try:
+        model = cls.deserialize(body)
+    except (DeserializationError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise ArmError(
+            400,
+            "InvalidRequestContent",
+            f"The request content was invalid and could not be deserialized: {exc}",
+        ) from exc
+    if model is None:
+        raise ArmError(400, "InvalidRequestContent", "The request content was empty.")
+    _check(model, "", not partial)
+    out = model.serialize(keep_readonly=False)
+    out = out if isinstance(out, dict) else {}
+    if not partial:
+        for dotted in REQUIRED.get(model_name, []):
+            if lookup(out, dotted) is None:
+                raise ArmError(
+                    400,
+                    "InvalidRequestContent",
+                    f"The request content is invalid: required property '{dotted}' is missing.",
+                    target=dotted,
+                )
+    return out

@@ -1,0 +1,112 @@
+"""Fixtures for the emulator's own tests: one emulator per xdist worker, clients per principal."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure.identity import ClientSecretCredential, ManagedIdentityCredential
+from azure.mgmt.media import AzureMediaServices
+from azure.mgmt.media import models as m
+
+from emulator.launcher import RunningEmulator, start_emulator
+
+FAST = {
+    "account": 0.05,
+    "liveevent": 0.2,
+    "liveoutput": 0.1,
+    "streamingendpoint": 0.2,
+    "track": 0.05,
+    "job.step": 0.1,
+}
+
+
+@pytest.fixture(scope="session")
+def ams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulator]:
+    emu = start_emulator(tmp_path_factory.mktemp("ams-emulator"), durations=FAST)
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture(scope="session")
+def conn(ams: RunningEmulator) -> dict[str, Any]:
+    return ams.connection
+
+
+def make_client(conn: dict[str, Any], principal: str = "contributor", **kwargs: Any) -> AzureMediaServices:
+    p = conn["principals"][principal]
+    cred = ClientSecretCredential(
+        conn["tenant_id"],
+        p["client_id"],
+        p["client_secret"],
+        authority=conn["authority_host"],
+        disable_instance_discovery=True,
+        connection_verify=conn["ca_bundle"],
+    )
+    kwargs.setdefault("polling_interval", 0.05)
+    return AzureMediaServices(
+        cred,
+        conn["subscription_id"],
+        base_url=conn["arm_endpoint"],
+        connection_verify=conn["ca_bundle"],
+        **kwargs,
+    )
+
+
+def make_mi_client(conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> AzureMediaServices:
+    mi = conn["managed_identity"]
+    monkeypatch.setenv("IDENTITY_ENDPOINT", mi["endpoint"])
+    monkeypatch.setenv("IDENTITY_HEADER", mi["header_value"])
+    cred = ManagedIdentityCredential(connection_verify=conn["ca_bundle"])
+    return AzureMediaServices(
+        cred,
+        conn["subscription_id"],
+        base_url=conn["arm_endpoint"],
+        connection_verify=conn["ca_bundle"],
+        polling_interval=0.05,
+    )
+
+
+@pytest.fixture(scope="session")
+def client(conn: dict[str, Any]) -> AzureMediaServices:
+    return make_client(conn)
+
+
+@pytest.fixture(scope="session")
+def reader(conn: dict[str, Any]) -> AzureMediaServices:
+    return make_client(conn, "reader")
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def create_account(client: AzureMediaServices, conn: dict[str, Any], name: str | None = None) -> str:
+    name = name or unique("acct")
+    client.mediaservices.begin_create_or_update(
+        conn["resource_group"],
+        name,
+        m.MediaService(
+            location=conn["location"],
+            storage_accounts=[m.StorageAccount(type="Primary", id=conn["storage_account_id"])],
+        ),
+    ).result()
+    return name
+
+
+@pytest.fixture(scope="module")
+def account(client: AzureMediaServices, conn: dict[str, Any]) -> str:
+    return create_account(client, conn)
+
+
+@pytest.fixture()
+def rg(conn: dict[str, Any]) -> str:
+    return str(conn["resource_group"])
+
+
+@pytest.fixture()
+def tmp_state(tmp_path: Path) -> Path:
+    return tmp_path / "state"
