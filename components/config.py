@@ -120,7 +120,6 @@ class AccountConfig:
     key_delivery: KeyDeliveryConfig = field(default_factory=KeyDeliveryConfig)
     encryption: EncryptionConfig = field(default_factory=EncryptionConfig)
     public_network_access: str = "Enabled"
-    minimum_tls_version: str = "Tls12"
 
 
 @dataclass(frozen=True)
@@ -487,7 +486,7 @@ def _account(c: _Checker, raw: Any, path: str) -> AccountConfig:
             raw,
             path,
             ["name", "storage"],
-            ["protect", "keyDelivery", "encryption", "publicNetworkAccess", "minimumTlsVersion"],
+            ["protect", "keyDelivery", "encryption", "publicNetworkAccess"],
         )
         or {}
     )
@@ -550,10 +549,6 @@ def _account(c: _Checker, raw: Any, path: str) -> AccountConfig:
             d, "publicNetworkAccess", path, "Enabled", choices=("Enabled", "Disabled")
         )
         or "Enabled",
-        minimum_tls_version=c.string(
-            d, "minimumTlsVersion", path, "Tls12", choices=("Tls10", "Tls11", "Tls12", "Tls13")
-        )
-        or "Tls12",
     )
 
 

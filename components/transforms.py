@@ -1,0 +1,60 @@
+"""EncodingTransforms: transforms from built-in presets and custom H.264 ladders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+
+from components._base import TYPE_PREFIX, child_opts
+from components.config import TransformConfig
+from components.presets import transform_properties
+
+
+@dataclass(frozen=True)
+class EncodingTransformsArgs:
+    """``transforms``: each a `TransformConfig` (name, description, outputs). Every output sets exactly
+    one preset: ``built_in_preset``, ``h264_ladder`` (rungs in descending bitrate) or
+    ``audio_analyzer_language``; violations raise ``ValueError`` while the program runs (preview)."""
+
+    resource_group_name: pulumi.Input[str]
+    account_name: pulumi.Input[str]
+    transforms: Sequence[TransformConfig]
+
+
+class EncodingTransforms(pulumi.ComponentResource):
+    """Outputs: ``transform_names`` (list) and ``transforms`` (name -> Transform resource)."""
+
+    transform_names: pulumi.Output[list[str]]
+
+    def __init__(
+        self, name: str, args: EncodingTransformsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(f"{TYPE_PREFIX}:EncodingTransforms", name, None, opts)
+        from dynamic_providers import Transform
+
+        # Build (and so validate) every transform before registering any of them.
+        problems, bodies = [], {}
+        for t in args.transforms:
+            try:
+                bodies[t.name] = transform_properties(t.outputs, t.description)
+            except ValueError as exc:
+                problems.append(f"transform {t.name}: {exc}")
+        if len({t.name.lower() for t in args.transforms}) != len(args.transforms):
+            problems.append("transform names must be unique")
+        if problems:
+            raise ValueError("; ".join(problems))
+        self.transforms = {
+            t.name: Transform(
+                f"{name}-{t.name}",
+                resource_group_name=args.resource_group_name,
+                account_name=args.account_name,
+                transform_name=t.name,
+                properties=bodies[t.name],
+                opts=child_opts(self),
+            )
+            for t in args.transforms
+        }
+        self.transform_names = pulumi.Output.all(*[t.name for t in self.transforms.values()])
+        self.register_outputs({"transform_names": self.transform_names})
