@@ -42,6 +42,12 @@ class JobProvider(ArmResourceProvider):
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
         return {"state": getattr(live, "state", None)}
 
+    def update_call(self, c: Any, inputs: dict[str, Any], model: Any, live: Any) -> Any:
+        """PATCH carries only the updatable fields (description, priority)."""
+        props = inputs.get("properties") or {}
+        patch = models.Job(description=props.get("description"), priority=props.get("priority"))
+        return c.jobs.update(*self._path_values(inputs), patch)
+
     def before_delete(self, c: Any, inputs: dict[str, Any], live: Any) -> None:
         """A job is cancelled first (and its cancellation awaited briefly)."""
         if str(getattr(live, "state", "") or "").lower() not in ACTIVE:

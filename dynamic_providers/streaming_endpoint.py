@@ -12,7 +12,7 @@ from azure.mgmt.media import models
 from .core import client as clientmod
 from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
-from .core.normalize import equal
+from .core.normalize import equal, to_model
 from .core.resource import MediaResource
 from .core.spec import EntitySpec
 
@@ -122,7 +122,7 @@ class StreamingEndpointProvider(ArmResourceProvider):
         if want_su != have_su:
             self._action(c, new, "begin_scale", models.StreamingEntityScaleUnit(scale_unit=want_su))
         if body_change:
-            model = models.StreamingEndpoint.from_dict(self.body(new))
+            model = to_model(models.StreamingEndpoint, self.body(new))
             self.retrying(
                 c, new, lambda: self._call(c.streaming_endpoints.begin_update, *self._path_values(new), model)
             )

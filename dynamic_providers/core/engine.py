@@ -35,6 +35,7 @@ from .normalize import (
     model_roundtrip,
     project,
     strip_none,
+    to_model,
     unknown_keys,
     unwrap_secrets,
     wrap_secret_paths,
@@ -334,7 +335,7 @@ class ArmResourceProvider(ResourceProvider):
                 live = self.converge(c, inputs, existing, None)
             else:
                 self.wait_idle(c, inputs)
-                model = self.spec.model.from_dict(self.body(inputs)) if self.spec.model else None
+                model = to_model(self.spec.model, self.body(inputs)) if self.spec.model else None
                 live = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
                 if live is None:
                     live = self.get_live(c, inputs)
@@ -354,7 +355,7 @@ class ArmResourceProvider(ResourceProvider):
                     "(the service has no update operation); delete it or match its properties"
                 )
             self.wait_idle(c, new)
-            model = self.spec.model.from_dict(self.body(new)) if self.spec.model else None
+            model = to_model(self.spec.model, self.body(new)) if self.spec.model else None
             updated = self.retrying(c, new, lambda: self.update_call(c, new, model, live))
             live = updated if updated is not None else self.get_live(c, new)
         return self.apply_state(c, new, live, old)

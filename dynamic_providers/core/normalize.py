@@ -59,8 +59,13 @@ def unwrap_secrets(v: Any) -> Any:
 
 def model_roundtrip(model: type, body: dict[str, Any], keep_readonly: bool) -> dict[str, Any]:
     """Deserialize an ARM REST body into the SDK model and serialize it back (canonical shape)."""
-    obj = model.from_dict(body)
+    obj = to_model(model, body)
     return obj.serialize(keep_readonly=keep_readonly)
+
+
+def to_model(model: type, body: dict[str, Any]) -> Any:
+    """SDK model from an ARM REST body (deep-copied: msrest pops discriminators from the dict it reads)."""
+    return model.from_dict(copy.deepcopy(body))  # type: ignore[attr-defined]
 
 
 def unknown_keys(given: Any, canonical: Any, prefix: str = "") -> list[str]:

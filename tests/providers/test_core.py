@@ -95,26 +95,44 @@ def test_container_names():
 
 # ---------------------------------------------------------------- check
 def test_check_turns_floats_into_ints_and_normalizes():
-    r = StreamingEndpointProvider().check({}, dict(BASE, streaming_endpoint_name="se1", location="westeurope",
-                                                   scale_units=2.0, properties={"maxCacheAge": 60.0}))
+    r = StreamingEndpointProvider().check(
+        {},
+        dict(
+            BASE,
+            streaming_endpoint_name="se1",
+            location="westeurope",
+            scale_units=2.0,
+            properties={"maxCacheAge": 60.0},
+        ),
+    )
     assert not r.failures
     assert r.inputs["scale_units"] == 2 and isinstance(r.inputs["scale_units"], int)
-    assert r.inputs["properties"]["maxCacheAge"] == 60 and isinstance(r.inputs["properties"]["maxCacheAge"], int)
+    assert r.inputs["properties"]["maxCacheAge"] == 60 and isinstance(
+        r.inputs["properties"]["maxCacheAge"], int
+    )
     assert floats_to_ints({"a": [1.0, 1.5, True]}) == {"a": [1, 1.5, True]}
 
 
 def test_check_bad_names_name_property_and_rule():
-    f = failures(LiveEventProvider().check({}, le_inputs(live_event_name="bad.name", account_name="Bad_Acct")))
+    f = failures(
+        LiveEventProvider().check({}, le_inputs(live_event_name="bad.name", account_name="Bad_Acct"))
+    )
     assert "live_event_name" in f and "'.'" in f["live_event_name"]
     assert "account_name" in f and "lowercase" in f["account_name"]
 
 
 def test_check_unknown_and_readonly_properties():
-    f = failures(LiveEventProvider().check({}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"},
-                                                                     "descripton": "typo"})))
+    f = failures(
+        LiveEventProvider().check(
+            {}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"}, "descripton": "typo"})
+        )
+    )
     assert "properties.descripton" in f
-    f = failures(LiveEventProvider().check({}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"},
-                                                                     "resourceState": "Running"})))
+    f = failures(
+        LiveEventProvider().check(
+            {}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"}, "resourceState": "Running"})
+        )
+    )
     assert "read-only" in f["properties.resourceState"]
 
 
@@ -124,27 +142,63 @@ def test_check_cross_field_rules():
     assert "properties.input.streamingProtocol" in f
     f = failures(p.check({}, le_inputs(run_state="Paused")))
     assert "run_state" in f
-    f = failures(p.check({}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"},
-                                                   "encoding": {"encodingType": "PassthroughBasic",
-                                                                "presetName": "Default720p"}})))
+    f = failures(
+        p.check(
+            {},
+            le_inputs(
+                properties={
+                    "input": {"streamingProtocol": "RTMP"},
+                    "encoding": {"encodingType": "PassthroughBasic", "presetName": "Default720p"},
+                }
+            ),
+        )
+    )
     assert "properties.encoding.presetName" in f
     se = StreamingEndpointProvider()
-    f = failures(se.check({}, dict(BASE, streaming_endpoint_name="se1", location="w",
-                                   properties={"cdnEnabled": True, "customHostNames": ["a.example"]})))
+    f = failures(
+        se.check(
+            {},
+            dict(
+                BASE,
+                streaming_endpoint_name="se1",
+                location="w",
+                properties={"cdnEnabled": True, "customHostNames": ["a.example"]},
+            ),
+        )
+    )
     assert "properties.cdnEnabled" in f
     f = failures(se.check({}, dict(BASE, streaming_endpoint_name="se1", location="w", scale_units=99)))
     assert "scale_units" in f
     lo = LiveOutputProvider()
-    f = failures(lo.check({}, dict(BASE, live_event_name="ev1", live_output_name="o1",
-                                   properties={"assetName": "a", "archiveWindowLength": "PT30H"})))
+    f = failures(
+        lo.check(
+            {},
+            dict(
+                BASE,
+                live_event_name="ev1",
+                live_output_name="o1",
+                properties={"assetName": "a", "archiveWindowLength": "PT30H"},
+            ),
+        )
+    )
     assert "properties.archiveWindowLength" in f
-    f = failures(lo.check({}, dict(BASE, live_event_name="ev1", live_output_name="o1",
-                                   properties={"assetName": "a", "archiveWindowLength": "PT1H",
-                                               "rewindWindowLength": "PT2H"})))
+    f = failures(
+        lo.check(
+            {},
+            dict(
+                BASE,
+                live_event_name="ev1",
+                live_output_name="o1",
+                properties={"assetName": "a", "archiveWindowLength": "PT1H", "rewindWindowLength": "PT2H"},
+            ),
+        )
+    )
     assert "properties.rewindWindowLength" in f
     f = failures(TransformProvider().check({}, dict(BASE, transform_name="t", properties={"outputs": [{}]})))
     assert "properties.outputs[0].preset" in f
-    f = failures(AssetProvider().check({}, dict(BASE, asset_name="a", properties={"container": "Bad_Container"})))
+    f = failures(
+        AssetProvider().check({}, dict(BASE, asset_name="a", properties={"container": "Bad_Container"}))
+    )
     assert "properties.container" in f
     f = failures(StreamingLocatorProvider().check({}, dict(BASE, streaming_locator_name="l", properties={})))
     assert "properties.assetName" in f
@@ -153,20 +207,32 @@ def test_check_cross_field_rules():
 def test_check_asset_content_file_rules(tmp_path):
     good = tmp_path / "v.mp4"
     good.write_bytes(b"abc")
-    r = AssetContentProvider().check({}, dict(BASE, asset_name="a", files={"v.mp4": str(good), "a:b": str(good),
-                                                                            "x.mp4": str(tmp_path / "nope")}))
+    r = AssetContentProvider().check(
+        {},
+        dict(
+            BASE,
+            asset_name="a",
+            files={"v.mp4": str(good), "a:b": str(good), "x.mp4": str(tmp_path / "nope")},
+        ),
+    )
     reasons = " | ".join(f.reason for f in r.failures)
     assert "a:b" in reasons and "does not exist" in reasons
     assert r.inputs["hashes"]["v.mp4"].startswith("ba7816bf")
 
 
 def test_check_secrets_are_marked_and_unknowns_pass():
-    r = LiveEventProvider().check({}, le_inputs(properties={"input": {"streamingProtocol": "RTMP",
-                                                                      "accessToken": "tok123"}}))
+    r = LiveEventProvider().check(
+        {}, le_inputs(properties={"input": {"streamingProtocol": "RTMP", "accessToken": "tok123"}})
+    )
     assert not r.failures
     assert rpc.is_rpc_secret(r.inputs["properties"]["input"]["accessToken"])
-    r = LiveEventProvider().check({}, le_inputs(account_name=Unknown(), properties={
-        "input": {"streamingProtocol": "RTMP"}, "description": Unknown()}))
+    r = LiveEventProvider().check(
+        {},
+        le_inputs(
+            account_name=Unknown(),
+            properties={"input": {"streamingProtocol": "RTMP"}, "description": Unknown()},
+        ),
+    )
     assert not r.failures
 
 
@@ -189,7 +255,9 @@ def test_diff_no_change_ignores_provider_blob_and_floats():
 def test_diff_update_in_place_vs_replace():
     p = LiveEventProvider()
     olds, _ = outs_for(p, le_inputs())
-    news = p.check({}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"}, "description": "d"})).inputs
+    news = p.check(
+        {}, le_inputs(properties={"input": {"streamingProtocol": "RTMP"}, "description": "d"})
+    ).inputs
     d = p.diff("id", olds, news)
     assert d.changes and d.replaces == []
     news = p.check({}, le_inputs(properties={"input": {"streamingProtocol": "FragmentedMP4"}})).inputs
@@ -205,19 +273,32 @@ def test_diff_update_in_place_vs_replace():
 
 def test_diff_unknown_create_only_forces_replace():
     p = LiveOutputProvider()
-    base = dict(BASE, live_event_name="ev1", live_output_name="o1",
-                properties={"assetName": "a", "archiveWindowLength": "PT1H"})
+    base = dict(
+        BASE,
+        live_event_name="ev1",
+        live_output_name="o1",
+        properties={"assetName": "a", "archiveWindowLength": "PT1H"},
+    )
     olds, _ = outs_for(p, base)
     d = p.diff("id", olds, dict(base, properties={"assetName": Unknown(), "archiveWindowLength": "PT1H"}))
     assert d.changes and d.replaces == ["properties"]
 
 
 def test_project_keeps_desired_shape():
-    desired = {"input": {"streamingProtocol": "RTMP", "accessToken": "s"}, "encoding": {"encodingType": "none"}}
-    live = {"input": {"streamingProtocol": "RTMP", "endpoints": [{"url": "x"}]},
-            "encoding": {"encodingType": "None"}, "resourceState": "Stopped"}
+    desired = {
+        "input": {"streamingProtocol": "RTMP", "accessToken": "s"},
+        "encoding": {"encodingType": "none"},
+    }
+    live = {
+        "input": {"streamingProtocol": "RTMP", "endpoints": [{"url": "x"}]},
+        "encoding": {"encodingType": "None"},
+        "resourceState": "Stopped",
+    }
     got = project(desired, live, {"input.accessToken"})
-    assert got == {"input": {"streamingProtocol": "RTMP", "accessToken": "s"}, "encoding": {"encodingType": "none"}}
+    assert got == {
+        "input": {"streamingProtocol": "RTMP", "accessToken": "s"},
+        "encoding": {"encodingType": "none"},
+    }
     live["input"]["streamingProtocol"] = "FragmentedMP4"
     assert project(desired, live, {"input.accessToken"})["input"]["streamingProtocol"] == "FragmentedMP4"
 
@@ -247,7 +328,9 @@ def test_short_traceback():
     except Exception:  # noqa: BLE001
         tb = traceback.format_exc()
     assert tb.count("File ") <= 3, tb
-    assert tb.strip().splitlines()[-1].startswith("dynamic_providers.core.errors.MediaError: create LiveEvent")
+    assert (
+        tb.strip().splitlines()[-1].startswith("dynamic_providers.core.errors.MediaError: create LiveEvent")
+    )
 
 
 # ---------------------------------------------------------------- configuration
@@ -258,8 +341,12 @@ def test_settings_precedence(monkeypatch):
     s = clientmod.resolve_settings({"azure-native:clientId": "cfg-id", "media:pollInterval": "0.5"})
     assert s["clientId"] == "cfg-id" and s["subscriptionId"] == "env-sub"
     assert s["caBundle"] == "/ca.pem" and s["pollInterval"] == "0.5"
-    base, auth, scope = clientmod.endpoints({"resourceManagerEndpoint": "https://127.0.0.1:9/",
-                                             "activeDirectoryAuthorityHost": "https://127.0.0.1:9/auth"})
+    base, auth, scope = clientmod.endpoints(
+        {
+            "resourceManagerEndpoint": "https://127.0.0.1:9/",
+            "activeDirectoryAuthorityHost": "https://127.0.0.1:9/auth",
+        }
+    )
     assert base == "https://127.0.0.1:9" and scope == "https://127.0.0.1:9/.default"
     assert clientmod.endpoints({"environment": "china"})[0] == "https://management.chinacloudapi.cn"
 
@@ -269,10 +356,13 @@ def test_credential_selection(monkeypatch):
 
     s = {"clientId": "c", "tenantId": "t", "clientSecret": "s"}
     assert isinstance(clientmod.build_credential(s), identity.ClientSecretCredential)
-    assert isinstance(clientmod.build_credential({"useMsi": "true", "clientId": "c"}),
-                      identity.ManagedIdentityCredential)
-    assert isinstance(clientmod.build_credential({"useOidc": "true", "clientId": "c", "tenantId": "t",
-                                                  "oidcToken": "jwt"}), identity.ClientAssertionCredential)
+    assert isinstance(
+        clientmod.build_credential({"useMsi": "true", "clientId": "c"}), identity.ManagedIdentityCredential
+    )
+    assert isinstance(
+        clientmod.build_credential({"useOidc": "true", "clientId": "c", "tenantId": "t", "oidcToken": "jwt"}),
+        identity.ClientAssertionCredential,
+    )
     assert isinstance(clientmod.build_credential({}), identity.AzureCliCredential)
     with pytest.raises(MediaError, match="tenantId"):
         clientmod.build_credential({"clientSecret": "s", "clientId": "c"})
@@ -289,8 +379,10 @@ def _hold(lock_dir, key, seconds, out):
 def test_cross_process_lock_serializes_same_key(tmp_path):
     ctx = multiprocessing.get_context("fork")
     q = ctx.Queue()
-    procs = [ctx.Process(target=_hold, args=(str(tmp_path), "/SUBS/x/liveEvents/EV1", 0.4, q)),
-             ctx.Process(target=_hold, args=(str(tmp_path), "/subs/X/liveevents/ev1", 0.4, q))]
+    procs = [
+        ctx.Process(target=_hold, args=(str(tmp_path), "/SUBS/x/liveEvents/EV1", 0.4, q)),
+        ctx.Process(target=_hold, args=(str(tmp_path), "/subs/X/liveevents/ev1", 0.4, q)),
+    ]
     for pr in procs:
         pr.start()
     for pr in procs:
