@@ -60,7 +60,8 @@ PREDEFINED_STREAMING_POLICIES = (
 STORAGE_SKUS = ("Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Standard_ZRS", "Standard_GZRS")
 LIVE_ENCODING_PRESETS = {"Standard": ("Default720p",), "Premium1080p": ("Default1080p",)}
 MAX_OUTPUTS = {"PassthroughBasic": 1, "PassthroughStandard": 3, "Standard": 3, "Premium1080p": 3}
-MAX_STREAMING_ENDPOINTS = 2
+MAX_STREAMING_ENDPOINTS = 2  # per account, including the "default" endpoint every account gets
+DEFAULT_ENDPOINT = "default"
 MAX_LIVE_EVENTS = 5
 MAX_TRANSFORM_OUTPUTS = 20
 
@@ -990,10 +991,13 @@ def parse_stage_config(raw: Any, has_secret: Callable[[str], bool] | None = None
     endpoints = [
         e for p, item in c.items(d, "streamingEndpoints", ROOT) if (e := _streaming_endpoint(c, item, p))
     ]
-    if len(endpoints) > MAX_STREAMING_ENDPOINTS:
+    extra = [e for e in endpoints if e.name.lower() != DEFAULT_ENDPOINT]
+    if len(extra) > MAX_STREAMING_ENDPOINTS - 1:
         c.err(
             f"{ROOT}.streamingEndpoints",
-            f"an account allows at most {MAX_STREAMING_ENDPOINTS}; got {len(endpoints)}",
+            f"an account allows at most {MAX_STREAMING_ENDPOINTS} streaming endpoints including the"
+            f" '{DEFAULT_ENDPOINT}' one it is created with; configure '{DEFAULT_ENDPOINT}' plus at most"
+            f" {MAX_STREAMING_ENDPOINTS - 1} more (got {len(extra)} others)",
         )
     channels = [ch for p, item in c.items(d, "liveChannels", ROOT) if (ch := _live_channel(c, item, p))]
     if len(channels) > MAX_LIVE_EVENTS:

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from components._base import TYPE_PREFIX, child_opts, ip_allow, without_none
-from components.config import StreamingEndpointConfig
+from components.config import DEFAULT_ENDPOINT, StreamingEndpointConfig
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class StreamingEndpoint(pulumi.ComponentResource):
             properties=endpoint_properties(e),
             scale_units=e.scale_units,
             run_state=e.run_state,
+            # every account is created with a "default" endpoint: manage it instead of creating it
+            adopt=e.name.lower() == DEFAULT_ENDPOINT,
             opts=child_opts(self),
         )
         self.host_name = self.endpoint.host_name

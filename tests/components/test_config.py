@@ -173,7 +173,7 @@ BAD_CASES: list[tuple[str, Any, str]] = [
     ),
     (
         "duplicate endpoint",
-        lambda r: r["streamingEndpoints"][1].update(name="SE-main"),
+        lambda r: r["streamingEndpoints"][1].update(name="DEFAULT"),
         "environment.streamingEndpoints[1].name: duplicate streaming endpoint name",
     ),
     (
