@@ -95,6 +95,11 @@ def test_local_stack_up_noop_destroy(
     assert _accounts(arm_env, connection["resource_group"]) == []
 
 
+def _first_token(env: dict[str, Any]) -> dict[str, Any]:
+    token: dict[str, Any] = env["contentProtection"]["contentKeyPolicies"][0]["options"][0]["token"]
+    return token
+
+
 BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
     ("unknown-key", lambda e: e["account"].update(nmae="x"), "environment.account.nmae: unknown key"),
     ("wrong-type", lambda e: e["streamingEndpoints"][0].update(scaleUnits="two"),
@@ -113,11 +118,12 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
      "environment.transforms[1].outputs[0].h264Ladder.rungs[1].bitrate"),
     ("too-many-outputs", lambda e: e["liveChannels"][0]["encoding"].update(type="PassthroughBasic"),
      "environment.liveChannels[0].outputs: PassthroughBasic allows at most 1"),
-    ("unknown-policy", lambda e: e["liveChannels"][0]["outputs"][0].update(locator={"streamingPolicy": "nope"}),
+    ("unknown-policy", lambda e: e["liveChannels"][0]["outputs"][0].update(locator={"streamingPolicy": "x"}),
      "environment.liveChannels[0].outputs[0].locator.streamingPolicy"),
-    ("storage-both", lambda e: e["account"]["storage"].update(name="othersa01"), "environment.account.storage"),
-    ("missing-secret", lambda e: e["contentProtection"]["contentKeyPolicies"][0]["options"][0]["token"].update(
-        keySecret="notSetAnywhere"), "token.keySecret: config key ams-media:notSetAnywhere is not set"),
+    ("storage-both", lambda e: e["account"]["storage"].update(name="othersa01"),
+     "environment.account.storage"),
+    ("missing-secret", lambda e: _first_token(e).update(keySecret="notSetAnywhere"),
+     "token.keySecret: config key ams-media:notSetAnywhere is not set"),
 ]  # fmt: skip
 
 
