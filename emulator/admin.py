@@ -112,6 +112,10 @@ class AdminClient:
         """The next LRO whose resource id contains ``match`` (case-insensitive) ends Failed."""
         self._call("POST", "fail-next-lro", {"match": match, "code": code, "message": message})
 
+    def complete_operations(self, match: str = "") -> None:
+        """Finish now every in-flight LRO whose resource id contains ``match``."""
+        self._call("POST", "complete-operations", {"match": match})
+
     # ---- logs and roles --------------------------------------------------------------------
     def operations(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._call("GET", "operations")["operations"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from .app import App, Fault, Response
@@ -91,6 +92,16 @@ def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, A
                 for o in store.all_ops()
             ]
             return 200, {}, {"operations": ops}
+        if what == "complete-operations" and method == "POST":
+            match = str(data.get("match", "")).lower()
+            now = time.time()
+            for op in store.ops_in_progress():
+                if match in op["resource_id"].lower():
+                    store.db.execute(
+                        "UPDATE operations SET duration=? WHERE op_id=?", (now - op["start"], op["op_id"])
+                    )
+            app.lro.advance()
+            return 200, {}, {"in_progress": len(store.ops_in_progress())}
         if what == "rejections":
             return 200, {}, {"rejections": store.rejections()}
         if what == "roles" and method in ("POST", "PUT"):

@@ -36,16 +36,21 @@ def conn(ams: RunningEmulator) -> dict[str, Any]:
     return ams.connection
 
 
-def make_client(conn: dict[str, Any], principal: str = "contributor", **kwargs: Any) -> AzureMediaServices:
+def make_credential(conn: dict[str, Any], principal: str = "contributor", secret: str | None = None) -> Any:
+    """A ClientSecretCredential for the emulator's token endpoint (the emulator is the authority)."""
     p = conn["principals"][principal]
-    cred = ClientSecretCredential(
+    return ClientSecretCredential(
         conn["tenant_id"],
         p["client_id"],
-        p["client_secret"],
+        secret if secret is not None else p["client_secret"],
         authority=conn["authority_host"],
         disable_instance_discovery=True,
         connection_verify=conn["ca_bundle"],
     )
+
+
+def make_client(conn: dict[str, Any], principal: str = "contributor", **kwargs: Any) -> AzureMediaServices:
+    cred = make_credential(conn, principal)
     kwargs.setdefault("polling_interval", 0.05)
     return AzureMediaServices(
         cred,

@@ -1,0 +1,123 @@
+# mypy: disable-error-code="union-attr,index,misc,arg-type,attr-defined,operator,assignment,return-value"
+"""ARM wire contract: status codes, LRO headers, status bodies, operation locations, error bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azure.core.rest import HttpRequest, HttpResponse
+from azure.mgmt.media import AzureMediaServices
+
+from emulator.launcher import RunningEmulator
+
+from .conftest import unique
+
+
+class Raw:
+    def __init__(self, client: AzureMediaServices, conn: dict[str, Any], account: str) -> None:
+        self.client = client
+        self.base = (
+            f"{conn['arm_endpoint']}/subscriptions/{conn['subscription_id']}/resourceGroups/"
+            f"{conn['resource_group']}/providers/Microsoft.Media/mediaservices/{account}"
+        )
+
+    def __call__(
+        self, method: str, path: str, api: str = "2022-08-01", body: Any = None, **q: str
+    ) -> HttpResponse:
+        query = "&".join([f"api-version={api}"] + [f"{k}={v}" for k, v in q.items()])
+        url = path if path.startswith("https://") else f"{self.base}{path}?{query}"
+        return self.client._client.send_request(HttpRequest(method, url, json=body))
+
+
+def wait(raw: Raw, url: str) -> dict[str, Any]:
+    while True:
+        body = raw("GET", url).json()
+        if body["status"] != "InProgress":
+            return dict(body)
+
+
+def test_live_event_lro_wire(
+    ams: RunningEmulator, client: AzureMediaServices, conn: dict[str, Any], account: str
+) -> None:
+    raw = Raw(client, conn, account)
+    name = unique("le")
+    body = {"location": "westeurope", "properties": {"input": {"streamingProtocol": "RTMP"}}}
+    ams.admin.set_durations(**{"liveevent.create": 5})
+    try:
+        resp = raw("PUT", f"/liveEvents/{name}", body=body, autoStart="false")
+    finally:
+        ams.admin.set_durations(**{"liveevent.create": 0.2})
+    assert resp.status_code == 201
+    status_url, location = resp.headers["Azure-AsyncOperation"], resp.headers["Location"]
+    assert "/liveeventoperations/" in status_url and "api-version=2022-08-01" in status_url
+    assert f"/liveEvents/{name}/operationlocations/" in location
+    assert resp.headers["Retry-After"].isdigit()
+    created = resp.json()
+    assert created["properties"]["provisioningState"] == "InProgress"
+    assert created["properties"]["resourceState"] == "Stopped"
+    first = raw("GET", status_url)
+    assert first.status_code == 200 and first.json()["status"] == "InProgress"
+    loc = raw("GET", location)
+    assert loc.status_code == 202
+    ams.admin.complete_operations(name)
+    done = wait(raw, status_url)
+    assert done["status"] == "Succeeded" and done["name"] in status_url
+    assert raw("GET", location).json()["name"] == name
+    start = raw("POST", f"/liveEvents/{name}/start")
+    assert start.status_code == 202 and start.content == b""
+    assert "Azure-AsyncOperation" in start.headers and "Location" in start.headers
+    wait(raw, start.headers["Azure-AsyncOperation"])
+    final = raw("GET", start.headers["Location"])
+    assert final.status_code == 200 and final.json()["properties"]["resourceState"] == "Running"
+
+
+def test_account_lro_wire(client: AzureMediaServices, conn: dict[str, Any]) -> None:
+    name = unique("wire")
+    raw = Raw(client, conn, name)
+    body = {
+        "location": conn["location"],
+        "properties": {"storageAccounts": [{"id": conn["storage_account_id"], "type": "Primary"}]},
+    }
+    resp = raw("PUT", "", api="2021-11-01", body=body)
+    assert resp.status_code == 201
+    assert "/mediaServicesOperationStatuses/" in resp.headers["Azure-AsyncOperation"]
+    assert "/mediaServicesOperationResults/" in resp.headers["Location"]
+    assert "Retry-After" in resp.headers
+    done = wait(raw, resp.headers["Azure-AsyncOperation"])
+    assert done["status"] == "Succeeded" and done["startTime"] and done["endTime"]
+    result = raw("GET", resp.headers["Location"])
+    assert result.status_code == 200 and result.json()["properties"]["provisioningState"] == "Succeeded"
+    patch = raw("PATCH", "", api="2021-11-01", body={"tags": {"a": "b"}})
+    assert patch.status_code == 202 and "Azure-AsyncOperation" in patch.headers
+    assert raw("DELETE", "", api="2021-11-01").status_code == 200
+    assert raw("DELETE", "", api="2021-11-01").status_code == 204
+
+
+def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str, Any], account: str) -> None:
+    raw = Raw(client, conn, account)
+    a = unique("a")
+    assert raw("PUT", f"/assets/{a}", body={}).status_code == 201
+    assert raw("PUT", f"/assets/{a}", body={"properties": {"description": "x"}}).status_code == 200
+    loc = raw(
+        "PUT",
+        f"/streamingLocators/{unique('l')}",
+        body={"properties": {"assetName": a, "streamingPolicyName": "Predefined_ClearStreamingOnly"}},
+    )
+    assert loc.status_code == 201
+    missing = raw("GET", f"/assets/{unique('nope')}")
+    err = missing.json()["error"]
+    assert missing.status_code == 404 and err["code"] == "ResourceNotFound"
+    assert set(err) >= {"code", "message", "target", "details"}
+    parent = raw("GET", f"/assets/{unique('nope')}/assetFilters/f")
+    assert parent.status_code == 404 and parent.json()["error"]["code"] == "ParentResourceNotFound"
+    assert raw("DELETE", f"/assets/{unique('nope')}").status_code == 204
+    assert raw("DELETE", f"/assets/{a}").status_code == 200
+    bad_json = client._client.send_request(
+        HttpRequest(
+            "PUT",
+            f"{raw.base}/assets/{unique('a')}?api-version=2022-08-01",
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+        )
+    )
+    assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "InvalidRequestContent"
