@@ -1,9 +1,9 @@
-"""Pulumi dynamic providers for every Azure Media Services v3 (Microsoft.Media) entity, over azure-mgmt-media.
+"""Pulumi dynamic providers for every Azure Media Services v3 (Microsoft.Media) entity, over
+azure-mgmt-media.
 
-Every class takes ``resource_group_name``, ``account_name``, parent names, its own name (defaulting to the Pulumi
-resource name), ``properties`` in the ARM REST camelCase shape, top-level ARM fields where the entity has them,
-desired-state args where relevant, ``adopt`` (take over an existing entity) and ``opts``.
-"""
+Every class takes ``resource_group_name``, ``account_name``, parent names, its own name (defaulting to
+the Pulumi resource name), ``properties`` in the ARM REST camelCase shape, top-level ARM fields where the
+entity has them, desired-state args where relevant, ``adopt`` (take over an existing entity) and ``opts``."""
 
 from .account import MediaService
 from .asset import Asset

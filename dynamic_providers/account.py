@@ -9,7 +9,7 @@ from azure.mgmt.media import models
 
 from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
 SPEC = EntitySpec(
@@ -68,16 +68,4 @@ class MediaService(MediaResource, module="media", name="MediaService"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "location": location,
-                "tags": tags,
-                "identity": identity,
-                "properties": properties,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

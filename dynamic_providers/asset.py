@@ -9,7 +9,7 @@ from azure.mgmt.media import models
 
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 from .validate import check_container_name
 
@@ -62,14 +62,4 @@ class Asset(MediaResource, module="media", name="Asset"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "asset_name": asset_name,
-                "properties": properties if properties is not None else {},
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

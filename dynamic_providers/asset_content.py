@@ -1,11 +1,12 @@
 """AssetContent: uploads local files into an asset's storage container (via the asset's container SAS).
 
-Inputs: files = {blob name: local path}. check hashes the files (sha256) at preview time, so a content change is a
-diff; update uploads changed/new files and deletes removed ones; read reports the hashes stored in blob metadata
-(a changed or missing blob shows as drift); delete removes the uploaded blobs."""
+Inputs: files = {blob name: local path}. check hashes the files (sha256) at preview time, so a content
+change is a diff; update uploads changed/new files and deletes removed ones; read reports the hashes stored
+in blob metadata (a changed or missing blob shows as drift); delete removes the uploaded blobs."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
@@ -19,9 +20,9 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 from .core import client as clientmod
 from .core.common import Input
 from .core.engine import ArmResourceProvider
-from .core.errors import MediaError, short_raise
+from .core.errors import MediaError, translate
 from .core.normalize import is_unknown, unwrap_secrets
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 from .validate import check_blob_name, check_name
 
@@ -167,10 +168,8 @@ class AssetContentProvider(ArmResourceProvider):
         changed = [n for n in sorted(new["files"]) if live.get(n) != (new.get("hashes") or {}).get(n)]
         self._upload(cc, new, changed)
         for n in sorted(set(old.get("files") or {}) - set(new["files"])):
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 cc.delete_blob(n)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         return UpdateResult(self._outs(new, self._state(cc, new), olds.get("container")))
 
     def _delete(self, inputs: dict[str, Any]) -> None:
@@ -182,21 +181,19 @@ class AssetContentProvider(ArmResourceProvider):
         except ResourceNotFoundError:
             return
         for n in sorted(inputs.get("files") or {}):
-            try:
+            with contextlib.suppress(ResourceNotFoundError):
                 cc.delete_blob(n)
-            except ResourceNotFoundError:
-                pass
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         try:
             return self._check(news)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, "check AssetContent")
+            raise translate(e, "check AssetContent").with_traceback(None) from None
 
 
 class AssetContent(MediaResource, module="media", name="AssetContent"):
-    """Local files uploaded into an asset's container. files: {blob name: local path}.
-    Outputs: files, hashes (sha256 per blob), container."""
+    """Local files uploaded into an asset's container. files: {blob name: local path}. Outputs: files,
+    hashes (sha256 per blob), container."""
 
     _provider_cls = AssetContentProvider
     _outputs = ("resource_group_name", "account_name", "asset_name", "files", "hashes", "container", "adopt")
@@ -215,13 +212,4 @@ class AssetContent(MediaResource, module="media", name="AssetContent"):
         files: Input[Mapping[str, Input[str]]],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "asset_name": asset_name,
-                "files": files,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

@@ -1,5 +1,5 @@
-"""Content key policy. FairPlay ASK/PFX/password and token-restriction keys are secrets; GET never returns them,
-so refresh keeps the desired values (read never pulls them into state)."""
+"""Content key policy. FairPlay ASK/PFX/password and token-restriction keys are secrets; GET never returns
+them, so refresh keeps the desired values (read never pulls them into state)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from azure.mgmt.media import models
 
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
 SECRETS = (
@@ -88,14 +88,4 @@ class ContentKeyPolicy(MediaResource, module="media", name="ContentKeyPolicy"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "content_key_policy_name": content_key_policy_name,
-                "properties": properties,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

@@ -9,7 +9,7 @@ from azure.mgmt.media import models
 
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
 ASSET_FILTER = EntitySpec(
@@ -95,18 +95,7 @@ class AssetFilter(MediaResource, module="media", name="AssetFilter"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "asset_name": asset_name,
-                "filter_name": filter_name,
-                "properties": properties if properties is not None else {},
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)
 
 
 class AccountFilter(MediaResource, module="media", name="AccountFilter"):
@@ -129,14 +118,4 @@ class AccountFilter(MediaResource, module="media", name="AccountFilter"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "filter_name": filter_name,
-                "properties": properties if properties is not None else {},
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

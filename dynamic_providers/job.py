@@ -10,7 +10,7 @@ from azure.mgmt.media import models
 
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
 SPEC = EntitySpec(
@@ -83,15 +83,4 @@ class Job(MediaResource, module="media", name="Job"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "transform_name": transform_name,
-                "job_name": job_name,
-                "properties": properties,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

@@ -1,8 +1,8 @@
 """Live events (desired run state Stopped | StandBy | Running) and live outputs.
 
-Sequencing: every long-running operation on a live event or any of its live outputs holds the lock keyed by the
-live event's resource ID (threading lock + fcntl file lock, see core/locks.py). Before starting one, operations
-started elsewhere are waited out (event and output states), and a 409 is retried with backoff."""
+Sequencing: every long-running operation on a live event or any of its live outputs holds the lock keyed
+by the live event's resource ID (threading lock + fcntl file lock, see core/locks.py). Before starting one,
+operations started elsewhere are waited out (event and output states), and a 409 is retried with backoff."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from azure.mgmt.media import models
 from .core import client as clientmod
 from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 from .validate import parse_duration
 
@@ -236,8 +236,8 @@ class LiveOutputProvider(ArmResourceProvider):
 
 
 class LiveEvent(MediaResource, module="media", name="LiveEvent"):
-    """A live event. run_state: "Stopped" | "StandBy" | "Running". The access token is a secret.
-    Outputs: name, location, tags, properties, run_state, resource_state, ingest_urls (secret), preview_urls."""
+    """A live event. run_state: "Stopped" | "StandBy" | "Running". The access token is a secret. Outputs:
+    name, location, tags, properties, run_state, resource_state, ingest_urls (secret), preview_urls."""
 
     _provider_cls = LiveEventProvider
     _outputs = (
@@ -275,25 +275,12 @@ class LiveEvent(MediaResource, module="media", name="LiveEvent"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "live_event_name": live_event_name,
-                "location": location,
-                "tags": tags,
-                "properties": properties,
-                "run_state": run_state,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)
 
 
 class LiveOutput(MediaResource, module="media", name="LiveOutput"):
-    """A live output of a live event (no update operation: any property change replaces it).
-    Outputs: name, properties, resource_state."""
+    """A live output of a live event (no update operation: any property change replaces it). Outputs: name,
+    properties, resource_state."""
 
     _provider_cls = LiveOutputProvider
     _outputs = (
@@ -321,15 +308,4 @@ class LiveOutput(MediaResource, module="media", name="LiveOutput"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "live_event_name": live_event_name,
-                "live_output_name": live_output_name,
-                "properties": properties,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

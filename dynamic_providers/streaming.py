@@ -10,7 +10,7 @@ from azure.mgmt.media import models
 
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
 POLICY = EntitySpec(
@@ -118,22 +118,12 @@ class StreamingPolicy(MediaResource, module="media", name="StreamingPolicy"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "streaming_policy_name": streaming_policy_name,
-                "properties": properties,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)
 
 
 class StreamingLocator(MediaResource, module="media", name="StreamingLocator"):
-    """A streaming locator. Any property change replaces it; content key values are secrets.
-    Outputs: name, properties, streaming_locator_id, streaming_paths, download_paths."""
+    """A streaming locator. Any property change replaces it; content key values are secrets. Outputs: name,
+    properties, streaming_locator_id, streaming_paths, download_paths."""
 
     _provider_cls = StreamingLocatorProvider
     _outputs = (
@@ -163,14 +153,4 @@ class StreamingLocator(MediaResource, module="media", name="StreamingLocator"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "streaming_locator_name": streaming_locator_name,
-                "properties": properties,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

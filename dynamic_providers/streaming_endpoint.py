@@ -1,5 +1,5 @@
-"""Streaming endpoint with desired run state (Stopped | Running) and scale units (Scale operation).
-CDN or Standard<->Premium changes on a running endpoint stop it, change it and start it again."""
+"""Streaming endpoint with desired run state (Stopped | Running) and scale units (Scale operation). CDN or
+Standard<->Premium changes on a running endpoint stop it, change it and start it again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .core import client as clientmod
 from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
 from .core.normalize import equal, to_model
-from .core.resource import MediaResource
+from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
 RUN_STATES = ("Stopped", "Running")
@@ -206,18 +206,4 @@ class StreamingEndpoint(MediaResource, module="media", name="StreamingEndpoint")
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "resource_group_name": resource_group_name,
-                "account_name": account_name,
-                "streaming_endpoint_name": streaming_endpoint_name,
-                "location": location,
-                "tags": tags,
-                "properties": properties if properties is not None else {},
-                "scale_units": scale_units,
-                "run_state": run_state,
-                "adopt": adopt,
-            },
-            opts,
-        )
+        super().__init__(resource_name, ctor_args(locals()), opts)

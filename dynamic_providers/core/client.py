@@ -1,9 +1,9 @@
 """Credentials and SDK clients, built from the same settings pulumi-azure-native reads.
 
-Stack config ``azure-native:<key>`` wins, else the ``ARM_*`` environment variable. Nothing here is captured by a
-provider instance: settings live in a module-level dict filled by ``configure()``, the credential is cached once
-per process per settings fingerprint, and each thread gets its own ``AzureMediaServices`` client.
-"""
+Stack config ``azure-native:<key>`` wins, else the ``ARM_*`` environment variable. Nothing here is
+captured by a provider instance: settings live in a module-level dict filled by ``configure()``, the
+credential is cached once per process per settings fingerprint, and each thread gets its own
+``AzureMediaServices`` client."""
 
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ def build_credential(s: dict[str, Any]) -> Any:
     custom_authority = bool(s.get("activeDirectoryAuthorityHost"))
     if custom_authority or _truthy(s.get("disableInstanceDiscovery")):
         common["disable_instance_discovery"] = True
-    tenant, client_id = s.get("tenantId"), s.get("clientId")
+    tenant, client_id = str(s.get("tenantId") or ""), str(s.get("clientId") or "")
 
     def need(*names: str) -> None:
         missing = [n for n in names if not s.get(n)]
@@ -172,7 +172,7 @@ def build_credential(s: dict[str, Any]) -> Any:
         )
     if _truthy(s.get("useMsi")):
         kw = transport_kwargs(s)
-        return identity.ManagedIdentityCredential(client_id=client_id, **kw)
+        return identity.ManagedIdentityCredential(client_id=client_id or None, **kw)
     return identity.AzureCliCredential(tenant_id=tenant) if tenant else identity.AzureCliCredential()
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pulumi
+from pulumi import Input
 
-Input = pulumi.Input
+__all__ = ["Input", "Props", "Tags"]
+
 Props = Input[Mapping[str, Any]] | None
 Tags = Input[Mapping[str, Input[str]]] | None

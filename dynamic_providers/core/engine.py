@@ -1,8 +1,8 @@
 """The generic ARM-resource dynamic provider: check/diff/create/read/update/delete implemented once.
 
-Entity providers subclass :class:`ArmResourceProvider`, set ``spec`` (a class attribute) and override a few hooks.
-Provider instances carry no attributes; all state lives in the resource's props and in module-level caches.
-"""
+Entity providers subclass :class:`ArmResourceProvider`, set ``spec`` (a class attribute) and override a
+few hooks. Provider instances carry no attributes; all state lives in the resource's props and in
+module-level caches."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from pulumi.dynamic import (
 
 from ..validate import check_name
 from . import client as clientmod
-from .errors import MediaError, short_raise
+from .errors import MediaError, translate
 from .locks import entity_lock
 from .normalize import (
     equal,
@@ -230,7 +230,7 @@ class ArmResourceProvider(ResourceProvider):
         try:
             return self._check(news)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, f"check {self.spec.type_name}")
+            raise translate(e, f"check {self.spec.type_name}").with_traceback(None) from None
 
     def _check(self, news: dict[str, Any]) -> CheckResult:
         spec = self.spec
@@ -290,7 +290,7 @@ class ArmResourceProvider(ResourceProvider):
         try:
             return self._diff(olds, news)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, f"diff {self.spec.type_name}")
+            raise translate(e, f"diff {self.spec.type_name}").with_traceback(None) from None
 
     def changed_keys(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         keys = sorted((set(old) | set(new)) - set(ALWAYS_IGNORED) - {INPUTS_KEY})
@@ -320,7 +320,7 @@ class ArmResourceProvider(ResourceProvider):
         try:
             return self._create(inputs)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, f"create {self._what(inputs)}")
+            raise translate(e, f"create {self._what(inputs)}").with_traceback(None) from None
 
     def _create(self, inputs: dict[str, Any]) -> CreateResult:
         c = clientmod.client()
@@ -329,7 +329,8 @@ class ArmResourceProvider(ResourceProvider):
             if existing is not None:
                 if not inputs.get("adopt"):
                     raise MediaError(
-                        f"{self._what(inputs)} already exists ({self.live_id(existing, inputs)}); set adopt=True "
+                        f"{self._what(inputs)} already exists ({self.live_id(existing, inputs)}); "
+                        "set adopt=True "
                         "on the resource to take it over (pulumi import cannot work for dynamic resources)"
                     )
                 live = self.converge(c, inputs, existing, None)
@@ -366,7 +367,7 @@ class ArmResourceProvider(ResourceProvider):
         try:
             return self._read(id_, old, props)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, f"read {self._what(old)}")
+            raise translate(e, f"read {self._what(old)}").with_traceback(None) from None
 
     def _read(self, id_: str, old: dict[str, Any], props: dict[str, Any]) -> ReadResult:
         c = clientmod.client()
@@ -397,7 +398,7 @@ class ArmResourceProvider(ResourceProvider):
         try:
             return self._update(olds, new)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, f"update {self._what(new)}")
+            raise translate(e, f"update {self._what(new)}").with_traceback(None) from None
 
     def _update(self, olds: dict[str, Any], new: dict[str, Any]) -> UpdateResult:
         c = clientmod.client()
@@ -406,7 +407,8 @@ class ArmResourceProvider(ResourceProvider):
             live = self.get_live(c, new)
             if live is None:
                 raise MediaError(
-                    f"{self._what(new)} no longer exists (deleted outside Pulumi); run `pulumi refresh` and `pulumi up`"
+                    f"{self._what(new)} no longer exists (deleted outside Pulumi); "
+                    "run `pulumi refresh` and `pulumi up`"
                 )
             live = self.converge(c, new, live, old)
             live = self.refetch(c, new, live)
@@ -418,7 +420,7 @@ class ArmResourceProvider(ResourceProvider):
         try:
             self._delete(inputs)
         except Exception as e:  # noqa: BLE001
-            short_raise(e, f"delete {self._what(inputs)}")
+            raise translate(e, f"delete {self._what(inputs)}").with_traceback(None) from None
 
     def delete_call(self, c: Any, inputs: dict[str, Any]) -> None:
         self._call(getattr(self._ops(c), self.spec.delete), *self._path_values(inputs))

@@ -1,9 +1,8 @@
 """One-line, actionable errors.
 
-The Python dynamic-provider servicer reports ``traceback.format_exc()`` as the error message, so every public
-provider method funnels exceptions through :func:`short_raise`, which re-raises a :class:`MediaError` whose
-traceback is cut down to the wrapper frame and whose message is a single line.
-"""
+The Python dynamic-provider servicer reports ``traceback.format_exc()`` as the error message, so every
+public provider method funnels exceptions through :func:`short_raise`, which re-raises a :class:`MediaError`
+whose traceback is cut down to the wrapper frame and whose message is a single line."""
 
 from __future__ import annotations
 
@@ -11,7 +10,8 @@ import re
 from typing import Any, NoReturn
 
 _HINTS = {
-    401: "check the credentials (azure-native:clientId/clientSecret or ARM_* variables) and the authority host",
+    401: "check the credentials (azure-native:clientId/clientSecret or ARM_* variables) "
+    "and the authority host",
     403: "the principal lacks a role for this action: grant Contributor or a Media Services role "
     "(e.g. Media Services Account Administrator) on the account",
     404: "the parent resource does not exist yet; create it first (or fix the names)",

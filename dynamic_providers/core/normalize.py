@@ -88,7 +88,8 @@ def unknown_keys(given: Any, canonical: Any, prefix: str = "") -> list[str]:
 
 
 def equal(a: Any, b: Any) -> bool:
-    """Deep equality; unknowns are never equal; strings compare case-sensitively except enums handled by callers."""
+    """Deep equality; unknowns are never equal; strings compare case-sensitively except enums handled by
+    callers."""
     if is_unknown(a) or is_unknown(b):
         return False
     if isinstance(a, dict) and isinstance(b, dict):
@@ -108,9 +109,9 @@ def equal(a: Any, b: Any) -> bool:
 def project(desired: Any, live: Any, keep: set[str] | None = None, prefix: str = "") -> Any:
     """Return `live` restricted to the shape of `desired`.
 
-    Keys the user did not set (server defaults, read-only fields) are dropped; keys the service does not return
-    (secrets, write-only fields; listed in `keep`) keep the desired value; strings equal ignoring case keep the
-    desired spelling, so enum casing never causes perpetual diffs."""
+    Keys the user did not set (server defaults, read-only fields) are dropped; keys the service does not
+    return (secrets, write-only fields; listed in `keep`) keep the desired value; strings equal ignoring
+    case keep the desired spelling, so enum casing never causes perpetual diffs."""
     keep = keep or set()
     if prefix in keep:
         return desired

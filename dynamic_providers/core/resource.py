@@ -11,7 +11,8 @@ from .engine import INPUTS_KEY, ArmResourceProvider
 
 
 def _secret_inputs(value: Any, path: list[str]) -> Any:
-    """Wrap the values at `path` ([*] = each list item) in Output.secret; an Output on the way is wrapped whole."""
+    """Wrap the values at `path` ([*] = each list item) in Output.secret; an Output on the way is wrapped
+    whole."""
     if value is None:
         return None
     if not path:
@@ -30,6 +31,11 @@ def _secret_inputs(value: Any, path: list[str]) -> Any:
                 out[k] = _secret_inputs(out[k], rest)
         return out
     return value
+
+
+def ctor_args(frame_locals: dict[str, Any]) -> dict[str, Any]:
+    """The constructor's keyword arguments (its locals minus self/resource_name/opts)."""
+    return {k: v for k, v in frame_locals.items() if k not in ("self", "resource_name", "opts", "__class__")}
 
 
 class MediaResource(pulumi.dynamic.Resource):
@@ -57,6 +63,8 @@ class MediaResource(pulumi.dynamic.Resource):
             parts = p.replace("[*]", ".[*]").split(".")
             if parts[0] in props:
                 props[parts[0]] = _secret_inputs(props[parts[0]], parts[1:])
+        if spec.has_properties and props.get("properties") is None:
+            props["properties"] = {}
         for k in ("name", "properties", *self._outputs):
             props.setdefault(k, None)
         props.setdefault(INPUTS_KEY, None)

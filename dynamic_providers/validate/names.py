@@ -22,7 +22,10 @@ def general(value: str, max_len: int = 260) -> str | None:
     bad = sorted({c for c in value if c in _FORBIDDEN or ord(c) < 32 or ord(c) == 127})
     if bad:
         shown = ", ".join(repr(c) if ord(c) >= 32 else f"\\x{ord(c):02x}" for c in bad)
-        return f"must not contain {shown} (AMS names cannot include < > % & : \\ ? / * + . ' or control characters)"
+        return (
+            f"must not contain {shown} "
+            "(AMS names cannot include < > % & : \\ ? / * + . ' or control characters)"
+        )
     return None
 
 
@@ -82,7 +85,8 @@ _NTFS_BAD = set('<>:"|?*\\')
 
 
 def check_blob_name(name: object) -> str | None:
-    """Files in an asset follow blob and NTFS naming: 1-1024 chars, '/'-separated segments each valid on NTFS."""
+    """Files in an asset follow blob and NTFS naming: 1-1024 chars, '/'-separated segments each valid on
+    NTFS."""
     if not isinstance(name, str) or not name:
         return "file name must be a non-empty string"
     if len(name) > 1024:

@@ -51,8 +51,9 @@ def account_block(acct: str, tags: dict[str, str] | None = None) -> str:
 
 
 def repo_env() -> dict[str, str]:
-    """The editable install's finder registers our packages as namespace portions, so `import dynamic_providers`
-    from a temp project dir yields an empty namespace package; put the repo first on the path instead."""
+    """The editable install's finder registers our packages as namespace portions, so `import
+    dynamic_providers` from a temp project dir yields an empty namespace package; put the repo first on the
+    path instead."""
     from tests.engine import REPO_ROOT
 
     return {"PYTHONPATH": str(REPO_ROOT)}

@@ -265,7 +265,7 @@ def test_diff_update_in_place_vs_replace():
     assert d.changes and d.replaces == ["properties"] and d.delete_before_replace
     news = p.check({}, le_inputs(live_event_name="ev2")).inputs
     d = p.diff("id", olds, news)
-    assert "live_event_name" in d.replaces and not d.delete_before_replace
+    assert "live_event_name" in (d.replaces or []) and not d.delete_before_replace
     news = p.check({}, le_inputs(run_state="Running")).inputs
     d = p.diff("id", olds, news)
     assert d.changes and d.replaces == []
@@ -299,7 +299,7 @@ def test_project_keeps_desired_shape():
         "input": {"streamingProtocol": "RTMP", "accessToken": "s"},
         "encoding": {"encodingType": "none"},
     }
-    live["input"]["streamingProtocol"] = "FragmentedMP4"
+    live["input"] = {"streamingProtocol": "FragmentedMP4"}
     assert project(desired, live, {"input.accessToken"})["input"]["streamingProtocol"] == "FragmentedMP4"
 
 
@@ -311,7 +311,7 @@ def test_errors_are_one_line_with_hint():
 
     exc = HttpResponseError(message="boom")
     exc.status_code = 403
-    exc.error = E()
+    exc.error = E()  # type: ignore[assignment]
     err = translate(exc, "create LiveEvent 'ev1'")
     msg = str(err)
     assert "\n" not in msg

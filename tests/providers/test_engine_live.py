@@ -1,9 +1,9 @@
 """Engine tests (real CLI, emulator over HTTPS) for live events, live outputs and streaming endpoints:
-run states, scale, CDN changes, per-live-event sequencing (LRO log), external 409s, secrets, refresh, delete."""
+run states, scale, CDN changes, per-live-event sequencing (LRO log), external 409s, secrets, refresh,
+delete."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -47,10 +47,12 @@ ev2 = dp.LiveEvent('ev2', resource_group_name=RG, account_name=A, location=LOC,
 for i, a in enumerate(('a1', 'a2', 'a3')):
     window = 'PT2H' if ({v == 2} and a == 'a3') else 'PT1H'
     dp.LiveOutput(f'ev1-out{{i}}', resource_group_name=RG, account_name=A, live_event_name=ev1.name,
-        live_output_name=f'out{{i}}', properties={{'assetName': assets[a].name, 'archiveWindowLength': window}})
+        live_output_name=f'out{{i}}',
+        properties={{'assetName': assets[a].name, 'archiveWindowLength': window}})
 for i, a in enumerate(('b1', 'b2')):
     dp.LiveOutput(f'ev2-out{{i}}', resource_group_name=RG, account_name=A, live_event_name=ev2.name,
-        live_output_name=f'out{{i}}', properties={{'assetName': assets[a].name, 'archiveWindowLength': 'PT1H'}})
+        live_output_name=f'out{{i}}',
+        properties={{'assetName': assets[a].name, 'archiveWindowLength': 'PT1H'}})
 se = dp.StreamingEndpoint('se', resource_group_name=RG, account_name=A, location=LOC, run_state='Running',
     scale_units={1 if v == 1 else 2},
     properties={{'description': 'se', 'cdnEnabled': {v == 2}, **({{'cdnProvider': 'StandardVerizon',
@@ -186,7 +188,8 @@ BAD_CASES = [
         ["account_name 'Bad_Account'", "lowercase"],
     ),
     (
-        "dp.LiveEvent('ev', resource_group_name=RG, account_name=A, live_event_name='bad.event', location=LOC, "
+        "dp.LiveEvent('ev', resource_group_name=RG, account_name=A, live_event_name='bad.event', "
+        "location=LOC, "
         "properties={'input': {'streamingProtocol': 'RTMP'}})",
         ["live_event_name 'bad.event'", "'.'"],
     ),
@@ -216,7 +219,8 @@ BAD_CASES = [
         ["properties.rewindWindowLength", "archiveWindowLength"],
     ),
     (
-        "dp.Transform('t', resource_group_name=RG, account_name=A, properties={'outputs': [], 'descripton': 'x'})",
+        "dp.Transform('t', resource_group_name=RG, account_name=A, "
+        "properties={'outputs': [], 'descripton': 'x'})",
         ["properties.descripton", "not a property of Transform"],
     ),
 ]

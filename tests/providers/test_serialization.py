@@ -1,5 +1,5 @@
-"""In-process tests with Pulumi mocks: every class constructs, its __provider blob is tiny and by-reference, and a
-program with 1,000 dynamic resources serializes without error."""
+"""In-process tests with Pulumi mocks: every class constructs, its __provider blob is tiny and by-reference,
+and a program with 1,000 dynamic resources serializes without error."""
 
 from __future__ import annotations
 
