@@ -132,6 +132,14 @@ class AdminClient:
         result: dict[str, Any] = self._call("POST", "roles", body)
         return result
 
+    def oidc_token(self, principal: str = "contributor", lifetime: int = 600) -> str:
+        """A federated (workload identity) token that the token endpoint accepts as client_assertion
+        for ``principal`` (ClientAssertionCredential / ARM_OIDC_TOKEN)."""
+        result: dict[str, str] = self._call(
+            "POST", "oidc-token", {"principal": principal, "lifetime": lifetime}
+        )
+        return result["token"]
+
     def roles(self) -> dict[str, Any]:
         result: dict[str, Any] = self._call("GET", "roles")
         return result

@@ -114,6 +114,11 @@ def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, A
                 return 400, {}, {"error": "role must be Owner, Contributor, Reader or null"}
             store.set_role(oid, str(data.get("scope", "/")), role)
             return 200, {}, {"object_id": oid, "roles": store.roles_for(oid)}
+        if what == "oidc-token":
+            name = str(data.get("principal") or "contributor")
+            if name not in store.principals():
+                return 400, {}, {"error": "unknown principal"}
+            return 200, {}, {"token": app.identity.federated_token(name, int(data.get("lifetime", 600)))}
         if what == "roles" and method == "GET":
             return 200, {}, {name: store.roles_for(p["object_id"]) for name, p in store.principals().items()}
     return 404, {}, {"error": f"unknown admin endpoint {method} {path}"}

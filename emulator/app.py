@@ -298,7 +298,10 @@ class App:
         with self.store.lock:
             self.lro.advance()
             status, headers, body = route.handler(ctx)
-        headers.setdefault("x-ms-ratelimit-remaining-subscription-reads", "11999")
+        kind = {"GET": "reads", "DELETE": "deletes"}.get(ctx.method, "writes")
+        headers.setdefault(
+            f"x-ms-ratelimit-remaining-subscription-{kind}", "1199" if kind == "writes" else "11999"
+        )
         return status, headers, body
 
     # ---- list helper -----------------------------------------------------------------------

@@ -91,6 +91,28 @@ def ensure_certs(state_dir: Path) -> tuple[Path, Path, Path]:
     return ca_path, cert_path, key_path
 
 
+def ensure_client_certificate(path: Path, common_name: str) -> Path:
+    """A self-signed client certificate with its key in one PEM file (as CertificateCredential reads)."""
+    if path.exists():
+        return path
+    now = datetime.datetime.now(datetime.UTC)
+    key = _key()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(_pem_key(key) + cert.public_bytes(serialization.Encoding.PEM))
+    path.chmod(0o600)
+    return path
+
+
 def ensure_signing_key(state_dir: Path) -> bytes:
     """RS256 token signing key (PEM), generated at first start."""
     path = state_dir / "jwt-signing-key.pem"

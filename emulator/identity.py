@@ -5,19 +5,24 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import jwt
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from jwt.algorithms import RSAAlgorithm
 
+from .certs import ensure_client_certificate
 from .config import ARM_AUDIENCES, Config
 from .errors import ArmError
 from .state import Store
 
 ROLES = ("Owner", "Contributor", "Reader")
 KID = "ams-emulator-key"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+FEDERATION_AUDIENCE = "api://AzureADTokenExchange"
 MI_HEADER = "X-IDENTITY-HEADER"
 
 Response = tuple[int, dict[str, str], Any]
@@ -48,6 +53,64 @@ class Identity:
                 self.store.set_role(oid, sub_scope, role)
         if self.store.get_setting("mi_secret") is None:
             self.store.set_setting("mi_secret", secrets.token_hex(16))
+
+    def certificate_path(self, name: str) -> Path:
+        return ensure_client_certificate(self.config.state_dir / f"client-{name}.pem", f"ams-emulator-{name}")
+
+    def _certificate_key(self, name: str) -> Any:
+        pem = self.certificate_path(name).read_bytes()
+        return x509.load_pem_x509_certificate(pem).public_key()
+
+    @property
+    def oidc_issuer(self) -> str:
+        return f"{self.config.base_url}/oidc"
+
+    def federated_token(self, name: str, lifetime: int = 600) -> str:
+        """A workload-identity style OIDC token for principal ``name`` (for ClientAssertionCredential)."""
+        now = int(time.time())
+        claims = {
+            "iss": self.oidc_issuer,
+            "sub": f"emulator:{name}",
+            "aud": FEDERATION_AUDIENCE,
+            "iat": now,
+            "nbf": now - 5,
+            "exp": now + lifetime,
+            "jti": str(uuid.uuid4()),
+        }
+        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": KID})  # type: ignore[arg-type]
+
+    def _check_assertion(
+        self, name: str, principal: dict[str, str], assertion: str, token_url: str
+    ) -> str | None:
+        """Return None when ``assertion`` authenticates ``principal``, else an error description."""
+        try:
+            unverified = jwt.decode(assertion, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            return f"AADSTS50027: Invalid client assertion: {exc}"
+        try:
+            if unverified.get("iss") == self.oidc_issuer:
+                claims = jwt.decode(
+                    assertion,
+                    self.public_key,  # type: ignore[arg-type]
+                    algorithms=["RS256"],
+                    audience=FEDERATION_AUDIENCE,
+                    issuer=self.oidc_issuer,
+                )
+                if claims.get("sub") != f"emulator:{name}":
+                    return "AADSTS70021: No matching federated identity record found for presented assertion."
+                return None
+            claims = jwt.decode(
+                assertion,
+                self._certificate_key(name),
+                algorithms=["RS256", "PS256"],
+                audience=[token_url, token_url.replace("/oauth2/v2.0/token", "")],
+                options={"require": ["exp", "aud", "iss", "sub"]},
+            )
+        except jwt.PyJWTError as exc:
+            return f"AADSTS700027: Client assertion failed signature validation: {exc}"
+        if claims.get("iss") != principal["client_id"] or claims.get("sub") != principal["client_id"]:
+            return "AADSTS700023: Client assertion iss and sub must be the client id."
+        return None
 
     def restore_default_roles(self) -> None:
         self.store.clear_roles()
@@ -166,8 +229,9 @@ class Identity:
                 "AADSTS70003: The emulator supports only the client_credentials grant.",
                 70003,
             )
-        principal = next(
-            (p for p in self.store.principals().values() if p["client_id"] == form.get("client_id")), None
+        name, principal = next(
+            ((n, p) for n, p in self.store.principals().items() if p["client_id"] == form.get("client_id")),
+            ("", None),
         )
         if principal is None:
             return fail(
@@ -176,7 +240,14 @@ class Identity:
                 f"AADSTS700016: Application with identifier '{form.get('client_id')}' was not found.",
                 700016,
             )
-        if not secrets.compare_digest(principal["client_secret"], form.get("client_secret", "")):
+        if form.get("client_assertion"):
+            if form.get("client_assertion_type") != ASSERTION_TYPE:
+                return fail(400, "invalid_request", "AADSTS50027: Unsupported client_assertion_type.", 50027)
+            token_url = f"{self.config.base_url}/{tenant}/oauth2/v2.0/token"
+            problem = self._check_assertion(name, principal, form["client_assertion"], token_url)
+            if problem:
+                return fail(401, "invalid_client", problem, 700027)
+        elif not secrets.compare_digest(principal["client_secret"], form.get("client_secret", "")):
             return fail(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.", 7000215)
         scope = form.get("scope", "").split()[0] if form.get("scope") else ""
         if not scope.endswith("/.default"):

@@ -125,14 +125,23 @@ class LroEngine:
         before.setdefault("properties", {})["provisioningState"] = "Failed"
         self.store.replace_body(op["resource_id"], before)
 
-    def retry_after(self, op: dict[str, Any]) -> str:
+    def retry_after(self, op: dict[str, Any], integer: bool = False) -> str:
+        """Seconds until the operation ends.
+
+        Setting ``retry_after``: "auto" (default) = whole seconds when at least 1 s remains, else the
+        remaining time in tenths (e.g. "0.3", which azure-core parses as a float, so SDK clients poll
+        right when the operation ends); "integer" = whole seconds, at least 1; a number = that value.
+        ``integer``: the SDK parses this header as int32 (accounts, tracks), so whole seconds, at least 1.
+        """
         setting = self.app.setting("retry_after")
+        remaining = max(op["start"] + op["duration"] - time.time(), 0.0)
+        if setting == "integer" or integer:
+            return str(max(1, math.ceil(remaining)))
         if setting != "auto":
             return str(setting)
-        remaining = op["start"] + op["duration"] - time.time()
-        if op["duration"] < 1 or remaining <= 0:
-            return "0"
-        return str(max(1, math.ceil(remaining)))
+        if remaining >= 1:
+            return str(math.ceil(remaining))
+        return f"{max(math.ceil(remaining * 10), 1) / 10:.1f}"
 
     def status_body(self, op: dict[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {"name": op["op_id"], "status": op["status"]}

@@ -59,7 +59,12 @@ def connection_info(app: App, ca_bundle: Path) -> dict[str, Any]:
         "storage_account_name": c.storage_account,
         "storage_blob_endpoint": c.blob_endpoint,
         "ca_bundle": str(ca_bundle),
-        "principals": {k: v for k, v in principals.items() if k != "managed_identity"},
+        "principals": {
+            k: {**v, "client_certificate_path": str(app.identity.certificate_path(k))}
+            for k, v in principals.items()
+            if k != "managed_identity"
+        },
+        "oidc_issuer": app.identity.oidc_issuer,
         "managed_identity": {
             "endpoint": f"{c.base_url}/msi/token",
             "header_name": MI_HEADER,

@@ -55,7 +55,7 @@ def _status_urls(ctx: Ctx, op: dict[str, Any], location: str) -> dict[str, str]:
     return {
         "Azure-AsyncOperation": ctx.url(f"{base}/mediaServicesOperationStatuses/{op['op_id']}", API_ACCOUNTS),
         "Location": ctx.url(f"{base}/mediaServicesOperationResults/{op['op_id']}", API_ACCOUNTS),
-        "Retry-After": ctx.app.lro.retry_after(op),
+        "Retry-After": ctx.app.lro.retry_after(op, integer=True),
     }
 
 
@@ -239,7 +239,9 @@ def op_status(ctx: Ctx) -> Response:
     body: dict[str, Any] = {"name": op["op_id"], "id": ctx.path, "status": op["status"], **op_times(op)}
     if op["status"] == "Failed":
         body["error"] = op["error"]
-    headers = {"Retry-After": ctx.app.lro.retry_after(op)} if op["status"] == "InProgress" else {}
+    headers = (
+        {"Retry-After": ctx.app.lro.retry_after(op, integer=True)} if op["status"] == "InProgress" else {}
+    )
     return 200, headers, body
 
 

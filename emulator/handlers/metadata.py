@@ -371,7 +371,7 @@ def _track_headers(ctx: Ctx, rid: str, op: dict[str, Any]) -> dict[str, str]:
     return {
         "Azure-AsyncOperation": ctx.url(f"{rid}/operationStatuses/{op['op_id']}", API_DEFAULT),
         "Location": ctx.url(f"{rid}/operationResults/{op['op_id']}", API_DEFAULT),
-        "Retry-After": ctx.app.lro.retry_after(op),
+        "Retry-After": ctx.app.lro.retry_after(op, integer=True),
     }
 
 
@@ -457,7 +457,9 @@ def track_op_status(ctx: Ctx) -> Response:
     body: dict[str, Any] = {"name": op["op_id"], "id": op["op_id"], "status": op["status"], **op_times(op)}
     if op["status"] == "Failed":
         body["error"] = op["error"]
-    headers = {"Retry-After": ctx.app.lro.retry_after(op)} if op["status"] == "InProgress" else {}
+    headers = (
+        {"Retry-After": ctx.app.lro.retry_after(op, integer=True)} if op["status"] == "InProgress" else {}
+    )
     return 200, headers, body
 
 

@@ -15,11 +15,11 @@ from azure.mgmt.media import models as m
 from emulator.launcher import RunningEmulator, start_emulator
 
 FAST = {
-    "account": 0.05,
+    "account": 0.0,
     "liveevent": 0.2,
     "liveoutput": 0.1,
     "streamingendpoint": 0.2,
-    "track": 0.05,
+    "track": 0.0,
     "job.step": 0.1,
 }
 

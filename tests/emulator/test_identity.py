@@ -149,3 +149,60 @@ def test_scoped_role_assignment(
 
 def test_make_client_helper(conn: dict[str, Any]) -> None:
     assert make_client(conn, "owner").mediaservices is not None
+
+
+def test_certificate_credential(conn: dict[str, Any], account: str) -> None:
+    from azure.identity import CertificateCredential
+
+    p = conn["principals"]["contributor"]
+    cred = CertificateCredential(
+        conn["tenant_id"],
+        p["client_id"],
+        certificate_path=p["client_certificate_path"],
+        authority=conn["authority_host"],
+        disable_instance_discovery=True,
+        connection_verify=conn["ca_bundle"],
+    )
+    client = AzureMediaServices(
+        cred, conn["subscription_id"], base_url=conn["arm_endpoint"], connection_verify=conn["ca_bundle"]
+    )
+    assert client.mediaservices.get(conn["resource_group"], account).name == account
+    other = conn["principals"]["reader"]["client_certificate_path"]
+    bad = CertificateCredential(
+        conn["tenant_id"],
+        p["client_id"],
+        certificate_path=other,
+        authority=conn["authority_host"],
+        disable_instance_discovery=True,
+        connection_verify=conn["ca_bundle"],
+    )
+    with pytest.raises(ClientAuthenticationError):
+        bad.get_token("https://management.azure.com/.default")
+
+
+def test_federated_oidc_assertion(ams: RunningEmulator, conn: dict[str, Any], account: str) -> None:
+    from azure.identity import ClientAssertionCredential
+
+    p = conn["principals"]["contributor"]
+    cred = ClientAssertionCredential(
+        conn["tenant_id"],
+        p["client_id"],
+        lambda: ams.admin.oidc_token("contributor"),
+        authority=conn["authority_host"],
+        disable_instance_discovery=True,
+        connection_verify=conn["ca_bundle"],
+    )
+    client = AzureMediaServices(
+        cred, conn["subscription_id"], base_url=conn["arm_endpoint"], connection_verify=conn["ca_bundle"]
+    )
+    assert client.mediaservices.get(conn["resource_group"], account).name == account
+    wrong = ClientAssertionCredential(
+        conn["tenant_id"],
+        p["client_id"],
+        lambda: ams.admin.oidc_token("reader"),
+        authority=conn["authority_host"],
+        disable_instance_discovery=True,
+        connection_verify=conn["ca_bundle"],
+    )
+    with pytest.raises(ClientAuthenticationError):
+        wrong.get_token("https://management.azure.com/.default")

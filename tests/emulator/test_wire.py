@@ -51,7 +51,8 @@ def test_live_event_lro_wire(
     status_url, location = resp.headers["Azure-AsyncOperation"], resp.headers["Location"]
     assert "/liveeventoperations/" in status_url and "api-version=2022-08-01" in status_url
     assert f"/liveEvents/{name}/operationlocations/" in location
-    assert resp.headers["Retry-After"].isdigit()
+    assert float(resp.headers["Retry-After"]) >= 1
+    assert resp.headers["x-ms-ratelimit-remaining-subscription-writes"]
     created = resp.json()
     assert created["properties"]["provisioningState"] == "InProgress"
     assert created["properties"]["resourceState"] == "Stopped"
