@@ -59,6 +59,10 @@ class MediaResource(pulumi.dynamic.Resource):
         props: dict[str, Any] = {k: v for k, v in args.items()}
         if props.get(spec.name_arg) is None:
             props[spec.name_arg] = resource_name
+        # `name` is also an input, so it stays known in previews of updates (outputs of a dynamic resource
+        # being updated are unknown in preview; only inputs are echoed): dependents are not planned for
+        # replacement.
+        props["name"] = props[spec.name_arg]
         for p in spec.secrets:
             parts = p.replace("[*]", ".[*]").split(".")
             if parts[0] in props:
