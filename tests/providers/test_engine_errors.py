@@ -27,7 +27,8 @@ def test_adopt_exists_gone_and_rbac(media_project, connection, arm_env):
     # an existing entity is refused with a clear message...
     prog = (
         base
-        + "dp.Asset('existing', resource_group_name=RG, account_name=A, properties={'description': 'mine'}%s)\n"
+        + "dp.Asset('existing', resource_group_name=RG, account_name=A, "
+        + "properties={'description': 'mine'}%s)\n"
     )
     proj.write_program(prog % "")
     up = proj.up()
