@@ -294,8 +294,8 @@ class App:
             raise ArmError(
                 404, "ResourceGroupNotFound", f"Resource group '{params['rg']}' could not be found."
             )
-        self.identity.authorize(ctx.claims, ctx.method, ctx.path, route.action())
         with self.store.lock:
+            self.identity.authorize(ctx.claims, ctx.method, ctx.path, route.action())
             self.lro.advance()
             status, headers, body = route.handler(ctx)
         kind = {"GET": "reads", "DELETE": "deletes"}.get(ctx.method, "writes")

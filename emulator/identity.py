@@ -343,6 +343,8 @@ class Identity:
         return best
 
     def authorize(self, claims: dict[str, Any], method: str, path: str, action: str) -> None:
+        if method == "GET" and not path.lower().startswith("/subscriptions/"):
+            return  # tenant-level reads such as the provider operations list
         role = self.role_for(str(claims.get("oid")), path)
         allowed = role in ("Owner", "Contributor") or (role == "Reader" and method == "GET")
         if not allowed:

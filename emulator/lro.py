@@ -44,8 +44,9 @@ class LroEngine:
                 "AnotherOperationInProgress",
                 f"Another long-running operation ('{op['action']}' on "
                 f"'{op['resource_id'].rsplit('/', 1)[-1]}', "
-                f"operation id {op['op_id']}) is in progress for {what}. Only one long-running operation is "
-                "supported for a live event and its live outputs at a time; retry after it completes.",
+                f"operation id {op['op_id']}) is in progress for {what}. Only one long-running operation at "
+                "a time is supported for a live event and its live outputs (and for each streaming endpoint "
+                "or track); retry after it completes.",
                 details=[{"code": "AnotherOperationInProgress", "message": op["op_id"]}],
             )
 

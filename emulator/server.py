@@ -147,6 +147,15 @@ class Handler(BaseHTTPRequestHandler):
             )
 
     def _dispatch(self, raw: bytes) -> Response:
+        if urlsplit(self.path).path.lower().startswith("/subscriptions/") or self.path.lower().startswith(
+            "/providers/"
+        ):
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            return self.app.handle_arm(self.command, self.path, headers, raw)
+        with self.app.store.lock:
+            return self._dispatch_local(raw)
+
+    def _dispatch_local(self, raw: bytes) -> Response:
         split = urlsplit(self.path)
         path = split.path
         low = path.lower()

@@ -285,18 +285,54 @@ def operations_list(ctx: Ctx) -> Response:
     )
 
 
+PEC = "privateendpointconnection"
+
+
 def pec_list(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(KIND)
+    rid, body = ctx.resolve(KIND)
     if body is None:
         raise ctx.not_found(KIND)
-    return 200, {}, {"value": []}
+    return 200, {}, {"value": ctx.store.children(rid, PEC)}
+
+
+def _pec(ctx: Ctx) -> tuple[str, str, dict[str, Any] | None]:
+    ctx.params[PEC] = ctx.params["name"]
+    account_rid, _ = ctx.parent_of(PEC)
+    rid, body = ctx.resolve(PEC)
+    return account_rid, rid, body
 
 
 def pec_get(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(KIND)
+    _, _, body = _pec(ctx)
     if body is None:
-        raise ctx.not_found(KIND)
-    raise ArmError(400, "BadRequest", "Private endpoint connection name is not valid.")
+        raise ArmError(400, "BadRequest", "Private endpoint connection name is not valid.")
+    return 200, {}, body
+
+
+def pec_put(ctx: Ctx) -> Response:
+    account_rid, rid, existing = _pec(ctx)
+    naming.check(PEC, ctx.params["name"])
+    body = validation.parse("PrivateEndpointConnection", ctx.json())
+    if not body.get("properties", {}).get("privateLinkServiceConnectionState"):
+        raise ArmError(
+            400,
+            "InvalidRequestContent",
+            "privateLinkServiceConnectionState is required.",
+            target="properties.privateLinkServiceConnectionState",
+        )
+    decorate(PEC, rid, body, ctx, existing)
+    body["properties"]["provisioningState"] = "Succeeded"
+    body["properties"].setdefault("privateEndpoint", {"id": f"{rid}/privateEndpoint"})
+    ctx.store.put(rid, PEC, account_rid, body)
+    return 200, {}, body
+
+
+def pec_delete(ctx: Ctx) -> Response:
+    _, rid, existing = _pec(ctx)
+    if existing is None:
+        return 204, {}, None
+    ctx.store.delete(rid)
+    return 200, {}, None
 
 
 def plr_list(ctx: Ctx) -> Response:
@@ -350,6 +386,8 @@ ROUTES = [
     ("GET", LOC + "/mediaServicesOperationResults/{op}", op_result, API_ACCOUNTS),
     ("GET", A + "/privateEndpointConnections", pec_list, API_ACCOUNTS),
     ("GET", A + "/privateEndpointConnections/{name}", pec_get, API_ACCOUNTS),
+    ("PUT", A + "/privateEndpointConnections/{name}", pec_put, API_ACCOUNTS),
+    ("DELETE", A + "/privateEndpointConnections/{name}", pec_delete, API_ACCOUNTS),
     ("GET", A + "/privateLinkResources", plr_list, API_ACCOUNTS),
     ("GET", A + "/privateLinkResources/{name}", plr_get, API_ACCOUNTS),
 ]

@@ -22,6 +22,9 @@ def _prepare_transform(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[
             "A transform needs at least one output.",
             target="properties.outputs",
         )
+    for out in outputs:
+        out.setdefault("onError", "StopProcessingJob")
+        out.setdefault("relativePriority", "Normal")
     if len(outputs) > 20:
         raise ArmError(
             400, "BadRequest", "A transform can have at most 20 outputs.", target="properties.outputs"

@@ -336,7 +336,8 @@ def create_output(ctx: Ctx) -> Response:
         old = existing["properties"]
         same = all(
             _same(p.get(k), old.get(k))
-            for k in ("assetName", "archiveWindowLength", "rewindWindowLength", "manifestName")
+            for k in ("assetName", "archiveWindowLength", "rewindWindowLength", "manifestName", "description")
+            if p.get(k) is not None
         )
         if same:
             return 200, {}, existing
