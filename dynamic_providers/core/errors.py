@@ -28,7 +28,7 @@ class MediaError(Exception):
         super().__init__(one_line(message))
 
 
-def one_line(text: Any, limit: int = 600) -> str:
+def one_line(text: Any, limit: int = 1000) -> str:
     s = re.sub(r"\s+", " ", str(text)).strip()
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
@@ -46,15 +46,15 @@ def translate(exc: BaseException, what: str) -> MediaError:
         err = getattr(exc, "error", None)
         code = getattr(err, "code", None) or (exc.reason or "HttpError")
         message = getattr(err, "message", None) or exc.message or ""
-        message = one_line(message.split("\n")[0] if "Code:" not in message else message, 400)
+        message = one_line(message, 900)
         message = re.sub(r"^\(\w+\)\s*", "", message)
         hint = _HINTS.get(status, "")
         if code == "ParentResourceNotFound" or (status == 404 and "parent" in message.lower()):
             hint = _HINTS[404]
         elif status == 404:
             hint = "the entity was not found"
-        tail = f"; hint: {hint}" if hint else ""
-        return MediaError(f"{what}: {code} (HTTP {status}): {message}{tail}")
+        head = f"{what}: {code} (HTTP {status})" + (f" [hint: {hint}]" if hint else "")
+        return MediaError(f"{head}: {one_line(message, max(120, 900 - len(head)))}")
     name = type(exc).__name__
     return MediaError(f"{what}: {name}: {one_line(exc, 400)}")
 

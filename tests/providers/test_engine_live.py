@@ -95,6 +95,7 @@ def test_live_lifecycle_and_sequencing(media_project, connection, arm_env, slow_
     assert outs["host"].startswith("se-")
     assert outs["ev2_state"] == "Stopped"
     proj.preview(expect_no_changes=True).check()
+    proj.preview(refresh=True, expect_no_changes=True).check()
 
     # in place: ev1 description, ev2 Stopped -> Running, SE scale 1 -> 2 and CDN on (stop, change, start);
     # replace: ev1 out2 archive window

@@ -104,6 +104,8 @@ def test_metadata_entities_lifecycle(media_project, connection, arm_env, tmp_pat
     proj.up().check()
     assert c.transforms.get(rg, acct, "tr").description == "two"
     proj.preview(expect_no_changes=True).check()
+    # refresh of unchanged entities reports no drift (live state normalized like the desired state)
+    proj.preview(refresh=True, expect_no_changes=True).check()
 
     # secrets: never plaintext in state or engine output
     export = proj.export_text()
