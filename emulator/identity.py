@@ -295,6 +295,26 @@ class Identity:
             },
         )
 
+    def imds_token(self, query: dict[str, list[str]], headers: dict[str, str]) -> Response:
+        """IMDS-style endpoint (``AZURE_POD_IDENTITY_AUTHORITY_HOST`` points ImdsCredential here)."""
+        if headers.get("metadata", "").lower() != "true":
+            return (
+                400,
+                {},
+                {"error": "invalid_request", "error_description": "Required metadata header not specified"},
+            )
+        status, extra, body = self.managed_identity_token(query, {MI_HEADER.lower(): self.mi_secret})
+        if status == 200:
+            lifetime = int(body["expires_on"]) - int(time.time())
+            body = {
+                **body,
+                "expires_on": str(body["expires_on"]),
+                "expires_in": str(lifetime),
+                "ext_expires_in": str(lifetime),
+                "not_before": str(int(time.time())),
+            }
+        return status, extra, body
+
     # ---- ARM checks ------------------------------------------------------------------------
     def authenticate(self, auth_header: str | None) -> dict[str, Any]:
         if not auth_header:

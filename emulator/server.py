@@ -76,9 +76,11 @@ def connection_info(app: App, ca_bundle: Path) -> dict[str, Any]:
                 "IDENTITY_ENDPOINT": f"{c.base_url}/msi/token",
                 "IDENTITY_HEADER": app.identity.mi_secret,
             },
+            "imds_env": {"AZURE_POD_IDENTITY_AUTHORITY_HOST": c.base_url},
         },
         "admin_endpoint": f"{c.base_url}/admin",
         "pid": os.getpid(),
+        "azurite_pid": app.azurite.proc.pid if app.azurite and app.azurite.proc else None,
         "port": c.port,
         "state_dir": str(c.state_dir),
     }
@@ -170,6 +172,8 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {}, {"status": "ok", "pid": os.getpid()}
         if low == "/msi/token":
             return app.identity.managed_identity_token(parse_qs(split.query), headers)
+        if low == "/metadata/identity/oauth2/token":
+            return app.identity.imds_token(parse_qs(split.query), headers)
         if len(segs) >= 2 and segs[1] == "discovery" and segs[-1] == "instance":
             return app.identity.instance_discovery()
         if len(segs) == 4 and segs[1:] == ["v2.0", ".well-known", "openid-configuration"]:

@@ -62,6 +62,22 @@ def test_managed_identity_credential(
     client.assets.create_or_update(conn["resource_group"], account, unique("mi"), m.Asset())
 
 
+def test_imds_style_managed_identity(
+    conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, account: str
+) -> None:
+    from azure.identity import ManagedIdentityCredential
+
+    for key in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in conn["managed_identity"]["imds_env"].items():
+        monkeypatch.setenv(key, value)
+    cred = ManagedIdentityCredential(connection_verify=conn["ca_bundle"])
+    client = AzureMediaServices(
+        cred, conn["subscription_id"], base_url=conn["arm_endpoint"], connection_verify=conn["ca_bundle"]
+    )
+    assert client.mediaservices.get(conn["resource_group"], account).name == account
+
+
 def test_missing_forged_and_expired_tokens(conn: dict[str, Any], account: str) -> None:
     rg = conn["resource_group"]
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -112,3 +112,24 @@ def test_cli_background_env_stop(tmp_path: Path) -> None:
         subprocess.run([*cmd, "stop", "--state-dir", str(state)], check=True, env=env, cwd=REPO)
     with pytest.raises(ProcessLookupError):
         os.kill(int(conn["pid"]), 0)
+
+
+@pytest.mark.xdist_group("restart")
+def test_no_orphans_when_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    emu = start_emulator(tmp_path / "kill")
+    azurite = int(emu.connection["azurite_pid"])
+    os.kill(azurite, 0)
+    emu.process.send_signal(signal.SIGKILL)
+    emu.process.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(azurite, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):
+        os.kill(azurite, 0)
