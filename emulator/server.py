@@ -19,7 +19,7 @@ from . import admin_api
 from .app import App, Response
 from .certs import ensure_certs, ensure_signing_key
 from .config import Config
-from .handlers import accounts, encoding, endpoints, live, metadata
+from .handlers import accounts, encoding, endpoints, live, metadata, protection, tracks
 from .identity import MI_HEADER, Identity
 from .state import Store
 from .storage import Azurite
@@ -38,7 +38,7 @@ def build_app(config: Config, azurite: Azurite | None) -> App:
             store.set_setting(key, value)
     identity = Identity(store, config, ensure_signing_key(config.state_dir))
     app = App(config, store, identity, azurite)
-    for module in (accounts, endpoints, live, encoding, metadata):
+    for module in (accounts, endpoints, live, encoding, metadata, protection, tracks):
         app.add_routes(module.ROUTES)
     return app
 
@@ -221,7 +221,15 @@ def serve(config: Config) -> None:
     config.port = int(httpd.server_address[1])
     config.base_url = f"https://127.0.0.1:{config.port}"
     azurite = Azurite(config.state_dir / "azurite", config.blob_port)
-    azurite.start()
+    for attempt in range(3):
+        try:
+            azurite.start()
+            break
+        except RuntimeError:
+            azurite.stop()
+            if attempt == 2 or config.blob_port:
+                raise
+            azurite = Azurite(config.state_dir / "azurite")
     config.blob_endpoint = azurite.endpoint
     app = build_app(config, azurite)
     doc = connection_info(app, ca)

@@ -149,6 +149,11 @@ def test_no_update_in_transitional_state(
     client.live_events.begin_start(rg, account, name)
     ev = client.live_events.get(rg, account, name)
     assert ev.resource_state == "Starting" and ev.provisioning_state == "InProgress"
+    ev.description = "not now"
+    with pytest.raises(ResourceExistsError) as err:
+        client.live_events.begin_update(rg, account, name, ev)
+    assert err.value.status_code == 409
+    assert client.live_events.get(rg, account, name).description is None
     slow.admin.complete_operations(name)
     ev = client.live_events.get(rg, account, name)
     assert ev.resource_state == "Running"
