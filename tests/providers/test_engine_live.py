@@ -29,6 +29,8 @@ def slow_lros(emulator):
 
 
 def program(conn, acct: str, v: int) -> str:
+    proto = "RTMP" if v >= 3 else "FragmentedMP4"
+    v = min(v, 2)
     return (
         header(conn)
         + f"""
@@ -43,7 +45,7 @@ ev1 = dp.LiveEvent('ev1', resource_group_name=RG, account_name=A, location=LOC, 
                 'input': {{'streamingProtocol': 'RTMP', 'accessToken': {ACCESS_TOKEN!r}}}}}, opts=dep)
 ev2 = dp.LiveEvent('ev2', resource_group_name=RG, account_name=A, location=LOC,
     run_state={"Stopped" if v == 1 else "Running"!r},
-    properties={{'input': {{'streamingProtocol': 'FragmentedMP4'}}}}, opts=dep)
+    properties={{'input': {{'streamingProtocol': {proto!r}}}}}, opts=dep)
 for i, a in enumerate(('a1', 'a2', 'a3')):
     window = 'PT2H' if ({v == 2} and a == 'a3') else 'PT1H'
     dp.LiveOutput(f'ev1-out{{i}}', resource_group_name=RG, account_name=A, live_event_name=ev1.name,
@@ -122,10 +124,27 @@ def test_live_lifecycle_and_sequencing(media_project, connection, arm_env, slow_
     ref = proj.refresh().check()
     assert "edited-elsewhere" in ref.output
 
+    # an endpoint stopped elsewhere: refresh shows run_state, up starts it again
+    c.streaming_endpoints.begin_stop(rg, acct, "se").result()
+    drift_se = proj.preview(refresh=True, expect_no_changes=True)
+    assert drift_se.returncode != 0 and drift_se.ops_for("se")[-1] == "update"
+    ref_se = proj.refresh().check()
+    assert "Stopped" in ref_se.output
+
+    # replacement through a create-only field (ev2 streamingProtocol): ev2 is stopped, its outputs go first
+    proj.write_program(program(connection, acct, 3))
+    up3 = proj.up().check()
+    assert "replace" in up3.ops_for("ev2") or "create-replacement" in up3.ops_for("ev2"), up3.ops_for("ev2")
+    assert up3.ops_for("se") == ["update"]
+    assert c.live_events.get(rg, acct, "ev2").input.streaming_protocol == "RTMP"
+    assert c.streaming_endpoints.get(rg, acct, "se").resource_state == "Running"
+    assert not _overlapping(_group(slow_lros.operations(), acct, "ev2"))
+    proj.preview(expect_no_changes=True).check()
+
     # secrets never in plaintext
     text = proj.export_text()
     assert ACCESS_TOKEN not in text
-    for run in (up, up2, ref, drift):
+    for run in (up, up2, ref, drift, up3):
         assert ACCESS_TOKEN not in run.output
 
     # destroy: running event and endpoint are stopped first; outputs deleted one after another

@@ -17,25 +17,30 @@ TOKEN_KEY = base64.b64encode(b"super-secret-token-key-0123456789").decode()
 
 def program(conn, acct: str, media_file: str, v: int) -> str:
     desc = "one" if v == 1 else "two"
+    bits = min(v, 2)
+    v3 = v >= 3
     return (
         header(conn)
-        + account_block(acct, {"env": f"v{v}"})
+        + account_block(acct, {"env": f"v{bits}"})
         + f"""
-tr = dp.Transform('tr', resource_group_name=RG, account_name=A, properties={{
+tr = dp.Transform('tr', resource_group_name=RG, account_name=A, transform_name={"tr3" if v3 else "tr"!r},
+    properties={{
     'description': {desc!r},
     'outputs': [{{'preset': {{'@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset',
                              'presetName': 'AdaptiveStreaming'}}}}]}})
 asset = dp.Asset('asset', resource_group_name=RG, account_name=A, properties={{'description': {desc!r}}})
 outasset = dp.Asset('outasset', resource_group_name=RG, account_name=A)
 asset2 = dp.Asset('asset2', resource_group_name=RG, account_name=A,
-                  properties={{'container': {("cont-a-" if v == 1 else "cont-b-") + acct!r}}})
-content = dp.AssetContent('content', resource_group_name=RG, account_name=A, asset_name=asset.name,
+                  properties={{'container': {("cont-a-" if bits == 1 else "cont-b-") + acct!r}}})
+content = dp.AssetContent('content', resource_group_name=RG, account_name=A,
+                          asset_name={"asset2" if v3 else "asset"}.name,
                           files={{'video.mp4': {media_file!r}}})
 af = dp.AssetFilter('af', resource_group_name=RG, account_name=A, asset_name=asset.name,
-                    properties={{'firstQuality': {{'bitrate': {128000 * v}}}}})
-acf = dp.AccountFilter('acf', resource_group_name=RG, account_name=A,
-                       properties={{'firstQuality': {{'bitrate': {64000 * v}}}}})
-ckp = dp.ContentKeyPolicy('ckp', resource_group_name=RG, account_name=A, properties={{
+                    filter_name={"af3" if v3 else "af"!r}, properties={{'firstQuality': {{'bitrate': {128000 * bits}}}}})
+acf = dp.AccountFilter('acf', resource_group_name=RG, account_name=A, filter_name={"acf3" if v3 else "acf"!r},
+                       properties={{'firstQuality': {{'bitrate': {64000 * bits}}}}})
+ckp = dp.ContentKeyPolicy('ckp', resource_group_name=RG, account_name=A,
+    content_key_policy_name={"ckp3" if v3 else "ckp"!r}, properties={{
     'description': {desc!r},
     'options': [{{'name': 'o1',
         'configuration': {{'@odata.type': '#Microsoft.Media.ContentKeyPolicyClearKeyConfiguration'}},
@@ -44,14 +49,14 @@ ckp = dp.ContentKeyPolicy('ckp', resource_group_name=RG, account_name=A, propert
             'primaryVerificationKey': {{'@odata.type': '#Microsoft.Media.ContentKeyPolicySymmetricTokenKey',
                                        'keyValue': {TOKEN_KEY!r}}}}}}}]}})
 sp = dp.StreamingPolicy('sp', resource_group_name=RG, account_name=A, properties={{
-    'noEncryption': {{'enabledProtocols': {{'download': False, 'dash': True, 'hls': {v == 1},
+    'noEncryption': {{'enabledProtocols': {{'download': False, 'dash': True, 'hls': {bits == 1},
                                            'smoothStreaming': True}}}}}})
 sl = dp.StreamingLocator('sl', resource_group_name=RG, account_name=A, properties={{
     'assetName': asset.name, 'streamingPolicyName': 'Predefined_ClearStreamingOnly',
-    'endTime': '{2030 + v}-01-01T00:00:00Z'}}, opts=pulumi.ResourceOptions(depends_on=[content]))
+    'endTime': '{2030 + bits}-01-01T00:00:00Z'}}, opts=pulumi.ResourceOptions(depends_on=[content]))
 job = dp.Job('job', resource_group_name=RG, account_name=A, transform_name=tr.name, properties={{
     'description': {desc!r}, 'priority': 'Normal',
-    'input': {{'@odata.type': '#Microsoft.Media.JobInputAsset', 'assetName': asset.name}},
+    'input': {{'@odata.type': '#Microsoft.Media.JobInputAsset', 'assetName': {"asset2" if v3 else "asset"}.name}},
     'outputs': [{{'@odata.type': '#Microsoft.Media.JobOutputAsset', 'assetName': outasset.name}}]}},
     opts=pulumi.ResourceOptions(depends_on=[content]))
 pulumi.export('locator_paths', sl.streaming_paths)
@@ -107,10 +112,43 @@ def test_metadata_entities_lifecycle(media_project, connection, arm_env, tmp_pat
     # refresh of unchanged entities reports no drift (live state normalized like the desired state)
     proj.preview(refresh=True, expect_no_changes=True).check()
 
+    # several out-of-band changes at once: each shows as drift, refresh records each value, up restores
+    from azure.mgmt.media import models
+
+    c.assets.update(rg, acct, "asset", models.Asset(description="oob-asset"))
+    c.asset_filters.update(
+        rg, acct, "asset", "af", models.AssetFilter(first_quality=models.FirstQuality(bitrate=999))
+    )
+    c.account_filters.update(
+        rg, acct, "acf", models.AccountFilter(first_quality=models.FirstQuality(bitrate=777))
+    )
+    c.jobs.update(rg, acct, "tr", "job", models.Job(description="oob-job"))
+    c.mediaservices.begin_update(rg, acct, models.MediaServiceUpdate(tags={"env": "oob-tags"})).result()
+    drift2 = proj.preview(refresh=True, expect_no_changes=True)
+    assert drift2.returncode != 0
+    for name in ("asset", "af", "acf", "job", "acct"):
+        assert drift2.ops_for(name)[-1] == "update", (name, drift2.ops_for(name))
+    ref2 = proj.refresh().check()
+    for value in ("oob-asset", "999", "777", "oob-job", "oob-tags"):
+        assert value in ref2.output, value
+    proj.up().check()
+    proj.preview(refresh=True, expect_no_changes=True).check()
+
+    # replacements through create-only fields and names (v3)
+    proj.write_program(program(connection, acct, str(media), 3))
+    up3 = proj.up().check()
+    for name in ("tr", "content", "af", "acf", "ckp", "job"):
+        assert "replace" in up3.ops_for(name) or "create-replacement" in up3.ops_for(name), (
+            name,
+            up3.ops_for(name),
+        )
+    assert {t.name for t in c.transforms.list(rg, acct)} == {"tr3"}
+    proj.preview(expect_no_changes=True).check()
+
     # secrets: never plaintext in state or engine output
     export = proj.export_text()
     assert TOKEN_KEY not in export
-    for run in (up, up2, ref, drift):
+    for run in (up, up2, ref, drift, up3, ref2):
         assert TOKEN_KEY not in run.output
 
     outs = proj.outputs()
