@@ -36,7 +36,8 @@ content = dp.AssetContent('content', resource_group_name=RG, account_name=A,
                           asset_name={"asset2" if v3 else "asset"}.name,
                           files={{'video.mp4': {media_file!r}}})
 af = dp.AssetFilter('af', resource_group_name=RG, account_name=A, asset_name=asset.name,
-                    filter_name={"af3" if v3 else "af"!r}, properties={{'firstQuality': {{'bitrate': {128000 * bits}}}}})
+                    filter_name={"af3" if v3 else "af"!r},
+                    properties={{'firstQuality': {{'bitrate': {128000 * bits}}}}})
 acf = dp.AccountFilter('acf', resource_group_name=RG, account_name=A, filter_name={"acf3" if v3 else "acf"!r},
                        properties={{'firstQuality': {{'bitrate': {64000 * bits}}}}})
 ckp = dp.ContentKeyPolicy('ckp', resource_group_name=RG, account_name=A,
@@ -56,7 +57,8 @@ sl = dp.StreamingLocator('sl', resource_group_name=RG, account_name=A, propertie
     'endTime': '{2030 + bits}-01-01T00:00:00Z'}}, opts=pulumi.ResourceOptions(depends_on=[content]))
 job = dp.Job('job', resource_group_name=RG, account_name=A, transform_name=tr.name, properties={{
     'description': {desc!r}, 'priority': 'Normal',
-    'input': {{'@odata.type': '#Microsoft.Media.JobInputAsset', 'assetName': {"asset2" if v3 else "asset"}.name}},
+    'input': {{'@odata.type': '#Microsoft.Media.JobInputAsset',
+               'assetName': {"asset2" if v3 else "asset"}.name}},
     'outputs': [{{'@odata.type': '#Microsoft.Media.JobOutputAsset', 'assetName': outasset.name}}]}},
     opts=pulumi.ResourceOptions(depends_on=[content]))
 pulumi.export('locator_paths', sl.streaming_paths)
