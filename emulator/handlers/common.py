@@ -48,6 +48,14 @@ def stamp_times(body: dict[str, Any], existing: dict[str, Any] | None) -> None:
     p["lastModified"] = ts
 
 
+def require_in_account(ctx: Ctx, collection: str, name: str, what: str, target: str) -> dict[str, Any]:
+    """The account's ``collection/name`` resource, or 400 InvalidPropertyValue naming ``target``."""
+    body = ctx.store.get(f"{ctx.account_rid()}/{collection}/{name}")
+    if body is None:
+        raise ArmError(400, "InvalidPropertyValue", f"{what} '{name}' was not found.", target=target)
+    return body
+
+
 def streaming_lro_headers(
     ctx: Ctx, op: dict[str, Any], ops_collection: str, resource_id: str
 ) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 from ..app import API_ENCODING, Ctx, Response, iso
 from ..errors import ArmError
 from ..odata import _as_datetime
+from .common import require_in_account
 from .crud import Entity
 
 JOB_STATES = ["Queued", "Scheduled", "Processing", "Finished"]
@@ -71,7 +72,6 @@ def _prepare_job(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, A
     p.setdefault("priority", "Normal")
     if existing is not None:
         return
-    account_rid = ctx.account_rid()
     transform = ctx.store.get(rid.rsplit("/jobs/", 1)[0]) or {}
     inp = p.get("input") or {}
     names: list[str] = []
@@ -81,8 +81,7 @@ def _prepare_job(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, A
         if str(o.get("@odata.type", "")).endswith("JobOutputAsset"):
             names.append(o.get("assetName", ""))
     for n in names:
-        if ctx.store.get(f"{account_rid}/assets/{n}") is None:
-            raise ArmError(400, "InvalidPropertyValue", f"Asset '{n}' was not found.", target="properties")
+        require_in_account(ctx, "assets", n, "Asset", "properties")
     t_outputs = transform.get("properties", {}).get("outputs") or []
     if len(p.get("outputs") or []) != len(t_outputs):
         raise ArmError(

@@ -14,7 +14,15 @@ from ..app import API_DEFAULT, App, Ctx, Response, new_id, now_iso
 from ..errors import ArmError, conflict
 from ..lro import completion
 from ..validation import lookup
-from .common import async_status, decorate, deep_merge, operation_location, props, streaming_lro_headers
+from .common import (
+    async_status,
+    decorate,
+    deep_merge,
+    operation_location,
+    props,
+    require_in_account,
+    streaming_lro_headers,
+)
 
 EVENT = "liveevent"
 OUTPUT = "liveoutput"
@@ -380,14 +388,7 @@ def create_output(ctx: Ctx) -> Response:
                 "rewindWindowLength must be between 1 minute and archiveWindowLength.",
                 target="properties.rewindWindowLength",
             )
-    account_rid = ctx.account_rid()
-    if ctx.store.get(f"{account_rid}/assets/{p['assetName']}") is None:
-        raise ArmError(
-            400,
-            "InvalidPropertyValue",
-            f"Asset '{p['assetName']}' was not found.",
-            target="properties.assetName",
-        )
+    require_in_account(ctx, "assets", p["assetName"], "Asset", "properties.assetName")
     for other in outputs:
         if str(other["properties"].get("assetName", "")).lower() == str(p["assetName"]).lower():
             raise ArmError(

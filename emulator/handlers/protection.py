@@ -9,6 +9,7 @@ from typing import Any
 
 from ..app import API_DEFAULT, Ctx, Response, new_id
 from ..errors import ArmError
+from .common import require_in_account
 from .crud import Entity
 
 # ---- content key policies ------------------------------------------------------------------------
@@ -114,13 +115,7 @@ def _policy_schemes(policy: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def _prepare_locator(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
     p = body["properties"]
     account_rid = ctx.account_rid()
-    if ctx.store.get(f"{account_rid}/assets/{p['assetName']}") is None:
-        raise ArmError(
-            400,
-            "InvalidPropertyValue",
-            f"Asset '{p['assetName']}' was not found.",
-            target="properties.assetName",
-        )
+    require_in_account(ctx, "assets", p["assetName"], "Asset", "properties.assetName")
     policy = ctx.store.get(f"{account_rid}/streamingPolicies/{p['streamingPolicyName']}")
     if policy is None:
         raise ArmError(
