@@ -390,3 +390,92 @@ def test_cross_process_lock_serializes_same_key(tmp_path):
     events = sorted((q.get() for _ in range(4)), key=lambda e: e[1])
     assert [e[0] for e in events] == ["start", "end", "start", "end"]
     assert os.listdir(tmp_path)
+
+
+def test_secret_paths_of_every_secret_bearing_entity():
+    from dynamic_providers.content_key_policy import ContentKeyPolicyProvider
+
+    ckp = ContentKeyPolicyProvider().check(
+        {},
+        dict(
+            BASE,
+            content_key_policy_name="p",
+            properties={
+                "options": [
+                    {
+                        "configuration": {
+                            "@odata.type": "#Microsoft.Media.ContentKeyPolicyFairPlayConfiguration",
+                            "ask": "YXNr",
+                            "fairPlayPfx": "cGZ4",
+                            "fairPlayPfxPassword": "pw",
+                            "rentalAndLeaseKeyType": "Undefined",
+                            "rentalDuration": 0,
+                        },
+                        "restriction": {
+                            "@odata.type": "#Microsoft.Media.ContentKeyPolicyTokenRestriction",
+                            "issuer": "i",
+                            "audience": "a",
+                            "restrictionTokenType": "Jwt",
+                            "primaryVerificationKey": {
+                                "@odata.type": "#Microsoft.Media.ContentKeyPolicySymmetricTokenKey",
+                                "keyValue": "a2V5",
+                            },
+                            "alternateVerificationKeys": [
+                                {
+                                    "@odata.type": "#Microsoft.Media.ContentKeyPolicySymmetricTokenKey",
+                                    "keyValue": "YWx0",
+                                }
+                            ],
+                        },
+                    }
+                ]
+            },
+        ),
+    )
+    assert not ckp.failures, ckp.failures
+    opt = ckp.inputs["properties"]["options"][0]
+    for v in (
+        opt["configuration"]["ask"],
+        opt["configuration"]["fairPlayPfx"],
+        opt["configuration"]["fairPlayPfxPassword"],
+        opt["restriction"]["primaryVerificationKey"]["keyValue"],
+        opt["restriction"]["alternateVerificationKeys"][0]["keyValue"],
+    ):
+        assert rpc.is_rpc_secret(v)
+    sl = StreamingLocatorProvider().check(
+        {},
+        dict(
+            BASE,
+            streaming_locator_name="l",
+            properties={
+                "assetName": "a",
+                "streamingPolicyName": "p",
+                "contentKeys": [{"id": "9d8b2d9c-0000-4000-8000-000000000001", "value": "c2VjcmV0"}],
+            },
+        ),
+    )
+    assert rpc.is_rpc_secret(sl.inputs["properties"]["contentKeys"][0]["value"])
+    se = StreamingEndpointProvider().check(
+        {},
+        dict(
+            BASE,
+            streaming_endpoint_name="se1",
+            location="w",
+            properties={
+                "accessControl": {
+                    "akamai": {
+                        "akamaiSignatureHeaderAuthenticationKeyList": [
+                            {
+                                "identifier": "id1",
+                                "base64Key": "YWthbWFp",
+                                "expiration": "2031-01-01T00:00:00Z",
+                            }
+                        ]
+                    }
+                }
+            },
+        ),
+    )
+    assert not se.failures, se.failures
+    key = se.inputs["properties"]["accessControl"]["akamai"]["akamaiSignatureHeaderAuthenticationKeyList"][0]
+    assert rpc.is_rpc_secret(key["base64Key"])
