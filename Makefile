@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PULUMI := scripts/pulumi
 EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator
 
-.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down test lint lock
+.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down test lint lock bench
 
 help:
 	@echo "make up | test | preview | drift | refresh | down | cli | emulator | emulator-stop | lint  (STACK=$(STACK))"
@@ -71,6 +71,10 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy components dynamic_providers emulator tests
+
+bench: venv node
+	@scripts/ensure-cli.sh >/dev/null
+	$(PY) benchmarks/bench_stack.py
 
 lock: venv
 	.venv/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
