@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -24,6 +25,7 @@ from pulumi.dynamic import (
 
 from ..validate import check_name
 from . import client as clientmod
+from . import journal
 from .errors import MediaError, translate
 from .locks import entity_lock
 from .normalize import (
@@ -63,6 +65,12 @@ def _backoff_polling(interval: float) -> Any:
             return float(min(interval * (1.5 ** (self._n - 1)), 10.0))
 
     return _Backoff(interval)
+
+
+def _rejected(exc: BaseException) -> bool:
+    """True when the service definitively refused the request (4xx): nothing was created."""
+    status = getattr(exc, "status_code", None)
+    return isinstance(status, int) and 400 <= status < 500 and getattr(exc, "response", None) is not None
 
 
 class ArmResourceProvider(ResourceProvider):
@@ -324,24 +332,41 @@ class ArmResourceProvider(ResourceProvider):
 
     def _create(self, inputs: dict[str, Any]) -> CreateResult:
         c = clientmod.client()
+        lock_dir = clientmod.lock_dir()
+        arm_id = self.arm_id(inputs)
         with self.locked(inputs):
             existing = self.get_live(c, inputs)
             if existing is not None:
-                if not inputs.get("adopt"):
+                if not inputs.get("adopt") and not journal.pending(lock_dir, arm_id):
                     raise MediaError(
                         f"{self._what(inputs)} already exists ({self.live_id(existing, inputs)}); "
-                        "set adopt=True "
-                        "on the resource to take it over (pulumi import cannot work for dynamic resources)"
+                        "set adopt=True on the resource to take it over (pulumi import cannot work for "
+                        "dynamic resources)"
                     )
                 live = self.converge(c, inputs, existing, None)
             else:
                 self.wait_idle(c, inputs)
                 model = to_model(self.spec.model, self.body(inputs)) if self.spec.model else None
-                live = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
+                journal.mark(lock_dir, arm_id)
+                try:
+                    live = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
+                except (ServiceRequestError, ServiceResponseError):
+                    # transport failure: the outcome is unknown; continue if the entity exists
+                    live = self.get_live(c, inputs)
+                    if live is None:
+                        journal.clear(lock_dir, arm_id)
+                        raise
+                except Exception as e:
+                    # a refusal created nothing; otherwise (e.g. a failed LRO) the marker stays, so a re-run
+                    # takes over what this attempt left behind
+                    if _rejected(e):
+                        journal.clear(lock_dir, arm_id)
+                    raise
                 if live is None:
                     live = self.get_live(c, inputs)
                 live = self.after_create(c, inputs, live)
             live = self.refetch(c, inputs, live)
+        journal.clear(lock_dir, arm_id)
         return CreateResult(self.live_id(live, inputs), self.outputs(c, inputs, live))
 
     def refetch(self, c: Any, inputs: dict[str, Any], live: Any) -> Any:

@@ -77,3 +77,31 @@ def test_adopt_exists_gone_and_rbac(media_project, connection, arm_env):
     assert arm_env["ARM_CLIENT_SECRET"] not in up.output
 
     proj.destroy().check()
+
+
+def test_create_is_idempotent_under_retry(media_project, connection, arm_env, emulator):
+    """A create whose LRO fails after the service accepted it is taken over by the next run (pending-create
+    journal), while an entity created elsewhere would still be refused."""
+    acct = uniq("retry")
+    proj = media_project("retry", env=repo_env())
+    proj.write_program(header(connection) + account_block(acct))
+    proj.up().check()
+    proj.write_program(
+        header(connection)
+        + account_block(acct)
+        + "dp.LiveEvent('evf', resource_group_name=RG, account_name=A, location=LOC,\n"
+        + "    properties={'input': {'streamingProtocol': 'RTMP'}})\n"
+    )
+    emulator.admin.fail_next_lro("/liveevents/evf", code="InternalError", message="injected create failure")
+    first = proj.up()
+    assert first.returncode != 0
+    line = next(x for x in first.output.splitlines() if "MediaError" in x)
+    assert "create LiveEvent 'evf'" in line and "injected create failure" in line
+    c = sdk_client(arm_env)
+    left_behind = any(e.name == "evf" for e in c.live_events.list(connection["resource_group"], acct))
+    assert left_behind, "the emulator no longer leaves failed creates behind; this test needs another fault"
+    second = proj.up().check()
+    assert second.ops_for("evf") == ["create"]
+    proj.preview(expect_no_changes=True).check()
+    assert c.live_events.get(connection["resource_group"], acct, "evf").name == "evf"
+    proj.destroy().check()

@@ -83,7 +83,7 @@ def test_live_lifecycle_and_sequencing(media_project, connection, arm_env, slow_
     proj.write_program(program(connection, acct, 1))
 
     up = proj.up().check()
-    assert "409" not in up.output and "AnotherOperationInProgress" not in up.output
+    assert "HTTP 409" not in up.output and "AnotherOperationInProgress" not in up.output
     ops = slow_lros.operations()
     g1, g2 = _group(ops, acct, "ev1"), _group(ops, acct, "ev2")
     assert len([o for o in g1 if o["kind"].lower() == "liveoutput"]) == 3
