@@ -317,6 +317,16 @@ class Identity:
 
     # ---- ARM checks ------------------------------------------------------------------------
     def authenticate(self, auth_header: str | None) -> dict[str, Any]:
+        try:
+            return self._authenticate(auth_header)
+        except ArmError as err:
+            err.headers["WWW-Authenticate"] = (
+                f'Bearer authorization_uri="{self.config.base_url}/{self.config.tenant_id}", '
+                f'error="invalid_token", error_description="{err.message}"'
+            )
+            raise
+
+    def _authenticate(self, auth_header: str | None) -> dict[str, Any]:
         if not auth_header:
             raise ArmError(
                 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."

@@ -182,6 +182,7 @@ def test_one_lro_at_a_time(slow: RunningEmulator, client: AzureMediaServices, rg
         assert err.value.status_code == 409
         assert err.value.error.code == "AnotherOperationInProgress"
         assert "in progress" in err.value.error.message
+        assert "Retry-After" not in err.value.response.headers  # azure-core would retry it silently
     after = client.live_events.get(rg, account, name)
     assert after.resource_state == "Allocating"
     assert [o.name for o in client.live_outputs.list(rg, account, name)] == [out]
