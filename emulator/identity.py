@@ -220,7 +220,7 @@ class Identity:
                 },
             )
 
-        if tenant.lower() not in (self.config.tenant_id.lower(), "organizations", "common"):
+        if tenant.lower() not in (self.config.tenant_id.lower(), "organizations", "common", "adfs"):
             return fail(400, "invalid_request", f"AADSTS90002: Tenant '{tenant}' not found.", 90002)
         if form.get("grant_type") != "client_credentials":
             return fail(

@@ -10,6 +10,7 @@ import jwt
 import pytest
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+from azure.identity import ClientSecretCredential
 from azure.mgmt.media import AzureMediaServices
 from azure.mgmt.media import models as m
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -46,6 +47,24 @@ def test_client_secret_credential_token_shape(conn: dict[str, Any]) -> None:
     assert header["alg"] == "RS256"
     assert claims["aud"] == "https://management.azure.com" and claims["tid"] == conn["tenant_id"]
     assert claims["oid"] == p["object_id"] and claims["exp"] > time.time()
+
+
+def test_default_instance_discovery_needs_no_flag_with_adfs_tenant(
+    conn: dict[str, Any], account: str
+) -> None:
+    """MSAL skips instance discovery (which would go to login.microsoftonline.com) for the 'adfs' tenant."""
+    p = conn["principals"]["contributor"]
+    cred = ClientSecretCredential(
+        "adfs",
+        p["client_id"],
+        p["client_secret"],
+        authority=conn["authority_host"],
+        connection_verify=conn["ca_bundle"],
+    )
+    client = AzureMediaServices(
+        cred, conn["subscription_id"], base_url=conn["arm_endpoint"], connection_verify=conn["ca_bundle"]
+    )
+    assert client.mediaservices.get(conn["resource_group"], account).name == account
 
 
 def test_wrong_secret_is_rejected(conn: dict[str, Any]) -> None:
