@@ -22,6 +22,19 @@ def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
     )
 
 
+# Hosts the emulator's CONNECT proxy serves itself (MSAL's instance discovery goes to them).
+INTERCEPT_HOSTS = ("login.microsoftonline.com", "login.windows.net")
+
+
+def _has_intercept_names(cert_path: Path) -> bool:
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    try:
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return False
+    return set(INTERCEPT_HOSTS) <= set(names.get_values_for_type(x509.DNSName))
+
+
 def ensure_certs(state_dir: Path) -> tuple[Path, Path, Path]:
     """Return (ca_bundle, server_cert, server_key), creating them on first use."""
     ca_path, cert_path, key_path = (
@@ -29,7 +42,7 @@ def ensure_certs(state_dir: Path) -> tuple[Path, Path, Path]:
         state_dir / "server.pem",
         state_dir / "server-key.pem",
     )
-    if ca_path.exists() and cert_path.exists() and key_path.exists():
+    if ca_path.exists() and cert_path.exists() and key_path.exists() and _has_intercept_names(cert_path):
         return ca_path, cert_path, key_path
     now = datetime.datetime.now(datetime.UTC)
     ca_key = _key()
@@ -64,6 +77,7 @@ def ensure_certs(state_dir: Path) -> tuple[Path, Path, Path]:
     san = x509.SubjectAlternativeName(
         [
             x509.DNSName("localhost"),
+            *[x509.DNSName(host) for host in INTERCEPT_HOSTS],
             x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
             x509.IPAddress(ipaddress.ip_address("::1")),
         ]

@@ -21,6 +21,7 @@ from .certs import ensure_certs, ensure_signing_key
 from .config import Config
 from .handlers import accounts, encoding, endpoints, live, metadata, protection, tracks
 from .identity import MI_HEADER, Identity
+from .proxy import start_proxy
 from .state import Store
 from .storage import Azurite
 
@@ -232,7 +233,13 @@ def serve(config: Config) -> None:
             azurite = Azurite(config.state_dir / "azurite")
     config.blob_endpoint = azurite.endpoint
     app = build_app(config, azurite)
+    proxy = start_proxy(ctx, Handler)
     doc = connection_info(app, ca)
+    proxy_url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    doc["https_proxy"] = {
+        "url": proxy_url,
+        "env": {"HTTPS_PROXY": proxy_url, "NO_PROXY": "127.0.0.1,localhost"},
+    }
     Handler.app = app
     Handler.connection_doc = doc
 
@@ -263,6 +270,7 @@ def serve(config: Config) -> None:
         httpd.serve_forever(poll_interval=0.2)
     finally:
         stop.set()
+        proxy.shutdown()
         azurite.stop()
         httpd.server_close()
         time.sleep(0)

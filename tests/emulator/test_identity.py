@@ -67,6 +67,26 @@ def test_default_instance_discovery_needs_no_flag_with_adfs_tenant(
     assert client.mediaservices.get(conn["resource_group"], account).name == account
 
 
+def test_unchanged_credential_through_the_login_proxy(
+    conn: dict[str, Any], account: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real tenant id, no disable_instance_discovery: MSAL's discovery call goes through the proxy."""
+    for key, value in conn["https_proxy"]["env"].items():
+        monkeypatch.setenv(key, value)
+    p = conn["principals"]["contributor"]
+    cred = ClientSecretCredential(
+        conn["tenant_id"],
+        p["client_id"],
+        p["client_secret"],
+        authority=conn["authority_host"],
+        connection_verify=conn["ca_bundle"],
+    )
+    client = AzureMediaServices(
+        cred, conn["subscription_id"], base_url=conn["arm_endpoint"], connection_verify=conn["ca_bundle"]
+    )
+    assert client.mediaservices.get(conn["resource_group"], account).name == account
+
+
 def test_wrong_secret_is_rejected(conn: dict[str, Any]) -> None:
     cred = make_credential(conn, secret="wrong")
     with pytest.raises(ClientAuthenticationError):
