@@ -90,7 +90,13 @@ def test_live_lifecycle_and_sequencing(media_project, connection, arm_env, slow_
     assert not _overlapping(g1), g1
     assert not _overlapping(g2), g2
     # different live events proceed in parallel
-    assert any(a["start"] < b["end"] and b["start"] < a["end"] for a in g1 for b in g2), (g1, g2)
+    cross = [(a, b) for a in g1 for b in g2 if a["start"] < b["end"] and b["start"] < a["end"]]
+    assert cross, (g1, g2)
+    print(
+        f"LRO log: ev1 {[(o['kind'], o['action'], round(o['end'] - o['start'], 2)) for o in g1]}; "
+        f"gaps between consecutive ev1 LROs {[round(b['start'] - a['end'], 2) for a, b in zip(g1, g1[1:], strict=False)]}; "
+        f"ev1/ev2 overlapping pairs: {len(cross)}"
+    )
 
     outs = proj.outputs()
     assert outs["ingest"] == "[secret]"
