@@ -92,9 +92,10 @@ def test_live_lifecycle_and_sequencing(media_project, connection, arm_env, slow_
     # different live events proceed in parallel
     cross = [(a, b) for a in g1 for b in g2 if a["start"] < b["end"] and b["start"] < a["end"]]
     assert cross, (g1, g2)
+    gaps = [round(b["start"] - a["end"], 2) for a, b in zip(g1, g1[1:], strict=False)]
     print(
         f"LRO log: ev1 {[(o['kind'], o['action'], round(o['end'] - o['start'], 2)) for o in g1]}; "
-        f"gaps between consecutive ev1 LROs {[round(b['start'] - a['end'], 2) for a, b in zip(g1, g1[1:], strict=False)]}; "
+        f"gaps between consecutive ev1 LROs {gaps}; "
         f"ev1/ev2 overlapping pairs: {len(cross)}"
     )
 
