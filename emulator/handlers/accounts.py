@@ -59,7 +59,7 @@ def _status_urls(ctx: Ctx, op: dict[str, Any], location: str) -> dict[str, str]:
     }
 
 
-def _check_storage(body: dict[str, Any]) -> None:
+def _check_storage(ctx: Ctx, body: dict[str, Any]) -> None:
     accounts = props(body).get("storageAccounts") or []
     primaries = [a for a in accounts if str(a.get("type", "")).lower() == "primary"]
     if len(primaries) != 1:
@@ -69,7 +69,15 @@ def _check_storage(body: dict[str, Any]) -> None:
             "A Media Services account requires exactly one storage account of type 'Primary'.",
             target="properties.storageAccounts",
         )
+    known = ctx.app.config.storage_account_id.lower()
     for acc in accounts:
+        if str(acc.get("id", "")).lower() != known:
+            raise ArmError(
+                400,
+                "StorageAccountNotFound",
+                f"The storage account '{acc.get('id')}' was not found. The emulator provides '{known}'.",
+                target="properties.storageAccounts",
+            )
         acc.setdefault("status", "Ok")
 
 
@@ -85,7 +93,7 @@ def create_or_update(ctx: Ctx) -> Response:
     naming.check(KIND, name)
     parsed = validation.parse("MediaService", ctx.json())
     rid, existing = ctx.resolve(KIND)
-    _check_storage(parsed)
+    _check_storage(ctx, parsed)
     if existing is None:
         taken = [a for a in ctx.store.of_kind(KIND) if a["name"].lower() == name.lower()]
         if taken:
@@ -137,7 +145,7 @@ def update(ctx: Ctx) -> Response:
     merged = deep_merge(existing, {k: v for k, v in patch.items() if k != "tags"})
     if "tags" in patch:
         merged["tags"] = patch["tags"]
-    _check_storage(merged)
+    _check_storage(ctx, merged)
     _identity(merged, ctx)
     decorate(KIND, rid, merged, ctx, existing)
     merged["properties"]["provisioningState"] = "InProgress"

@@ -35,6 +35,19 @@ def test_account_lifecycle_and_default_endpoint(
     assert err.value.error.code == "ResourceNotFound"
 
 
+def test_account_storage_rules(client: AzureMediaServices, conn: dict[str, Any], rg: str) -> None:
+    other = conn["storage_account_id"].rsplit("/", 1)[0] + "/otherstorage"
+    for accounts in (
+        [m.StorageAccount(type="Primary", id=other)],
+        [m.StorageAccount(type="Secondary", id=other)],
+    ):
+        with pytest.raises(HttpResponseError) as err:
+            client.mediaservices.begin_create_or_update(
+                rg, unique("acct"), m.MediaService(location=conn["location"], storage_accounts=accounts)
+            )
+        assert err.value.status_code == 400
+
+
 def test_routes_are_case_insensitive(client: AzureMediaServices, conn: dict[str, Any], account: str) -> None:
     url = (
         f"{conn['arm_endpoint']}/SUBSCRIPTIONS/{conn['subscription_id']}/resourcegroups/{conn['resource_group'].upper()}"
