@@ -195,6 +195,12 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = _route
 
 
+class _Server(ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    request_queue_size = 128  # Pulumi runs many resource operations in parallel
+
+
 def _pick_port(config: Config) -> int:
     if config.port:
         return config.port
@@ -213,9 +219,7 @@ def _pick_port(config: Config) -> int:
 def serve(config: Config) -> None:
     config.state_dir.mkdir(parents=True, exist_ok=True)
     ca, cert, key = ensure_certs(config.state_dir)
-    ThreadingHTTPServer.allow_reuse_address = True
-    httpd = ThreadingHTTPServer(("127.0.0.1", _pick_port(config)), Handler)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", _pick_port(config)), Handler)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(str(cert), str(key))
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)

@@ -128,3 +128,18 @@ def test_live_output_put_is_idempotent(client: AzureMediaServices, rg: str, conn
             rg, account, "ev", "lo3", m.LiveOutput(asset_name="missing", archive_window_length="PT30M")
         )
     assert err.value.status_code == 400
+
+
+def test_parallel_requests(client: AzureMediaServices, rg: str, conn: dict[str, Any]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    account = create_account(client, conn)
+    names = [unique("par") for _ in range(40)]
+
+    def work(name: str) -> str:
+        client.assets.create_or_update(rg, account, name, m.Asset(description=name))
+        return str(client.assets.get(rg, account, name).description)
+
+    with ThreadPoolExecutor(16) as pool:
+        assert sorted(pool.map(work, names)) == sorted(names)
+    assert {a.name for a in client.assets.list(rg, account)} == set(names)
