@@ -33,6 +33,17 @@ def _check(obj: Any, path: str, required: bool) -> None:
         return
     if not isinstance(obj, Model):
         return
+    for attr in getattr(type(obj), "_subtype_map", None) or {}:
+        if getattr(obj, attr, None) is None:
+            known = sorted((type(obj)._subtype_map or {})[attr])
+            where = f"{path}.@odata.type" if path else "@odata.type"
+            raise ArmError(
+                400,
+                "InvalidRequestContent",
+                f"'{where}' is missing or unknown for {type(obj).__name__}; "
+                f"expected one of: {', '.join(known)}.",
+                target=where,
+            )
     enums = _enum_fields(type(obj))  # type: ignore[arg-type]
     rules = getattr(type(obj), "_validation", {})
     for attr, spec in type(obj)._attribute_map.items():

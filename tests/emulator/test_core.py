@@ -184,6 +184,9 @@ def test_invalid_body_is_rejected_with_arm_error(client: AzureMediaServices, rg:
     assert resp.status_code == 400
     err = resp.json()["error"]
     assert err["code"] == "InvalidPropertyValue" and "presetName" in err["target"]
+    unknown_type = {"properties": {"outputs": [{"preset": {"@odata.type": "#Microsoft.Media.Nope"}}]}}
+    resp = client._client.send_request(HttpRequest("PUT", url, json=unknown_type))
+    assert resp.status_code == 400 and "@odata.type" in resp.json()["error"]["target"]
     resp = client._client.send_request(HttpRequest("PUT", url, json={"properties": {}}))
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "InvalidRequestContent"
     with pytest.raises(HttpResponseError) as exc:
