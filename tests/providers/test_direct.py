@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type,index,union-attr"
 """Provider classes driven directly (as the engine would, without the CLI) against the emulator: live event
 run-state transitions, job cancel-before-delete, streaming endpoint stop-change-start, not-found deletes."""
 
