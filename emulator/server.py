@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import ssl
+import sys
 import threading
 import time
 import uuid
@@ -127,7 +128,14 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self) -> None:
         try:
             raw = self._body()
-            self._send(self._dispatch(raw))
+            started = time.monotonic()
+            resp = self._dispatch(raw)
+            self._send(resp)
+            if not self.path.startswith(("/admin", "/health")):
+                ms = (time.monotonic() - started) * 1000
+                sys.stderr.write(
+                    f"{time.strftime('%H:%M:%S')} {self.command} {self.path} {resp[0]} {ms:.0f}ms\n"
+                )
         except (ConnectionError, ssl.SSLError, TimeoutError):
             self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - never drop a request without a response
