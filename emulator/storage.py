@@ -25,6 +25,18 @@ def _die_with_parent() -> None:
         pass
 
 
+def streaming_files(base: str, live: bool = False) -> dict[str, bytes]:
+    """Placeholder files of an encoded (or live-archived) asset: server and client manifests, a rendition."""
+    ism = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<smil xmlns="http://www.w3.org/2001/SMIL20/Language">'
+        f'<body><switch><video src="{base}_1280x720_3000.mp4" /></switch></body></smil>\n'
+    )
+    files = {f"{base}.ism": ism.encode(), f"{base}.ismc": b"<SmoothStreamingMedia/>"}
+    if not live:
+        files[f"{base}_1280x720_3000.mp4"] = b"\x00\x00\x00\x18ftypmp42"
+    return files
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -108,6 +120,12 @@ class Azurite:
         container = self.client().get_container_client(name)
         if container.exists():
             container.delete_container()
+
+    def write_blobs(self, name: str, blobs: dict[str, bytes]) -> None:
+        self.ensure_container(name)
+        container = self.client().get_container_client(name)
+        for blob, data in blobs.items():
+            container.upload_blob(blob, data, overwrite=True)
 
     def list_blobs(self, name: str) -> list[str]:
         try:

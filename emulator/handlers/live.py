@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import secrets
@@ -13,6 +14,7 @@ from .. import naming, validation
 from ..app import API_DEFAULT, App, Ctx, Response, new_id, now_iso
 from ..errors import ArmError, conflict
 from ..lro import completion
+from ..storage import streaming_files
 from ..validation import lookup
 from .common import (
     async_status,
@@ -439,6 +441,14 @@ def _c_out_create(op: dict[str, Any], app: App) -> None:
             {"resourceState": "Running", "provisioningState": "Succeeded", "lastModified": now_iso()}
         )
         app.store.replace_body(op["resource_id"], body)
+        account_rid = op["resource_id"].split("/liveEvents/")[0]
+        asset = app.store.get(f"{account_rid}/assets/{body['properties'].get('assetName', '')}")
+        if asset is not None and app.azurite is not None:
+            manifest = body["properties"].get("manifestName") or body["name"]
+            with contextlib.suppress(Exception):
+                app.azurite.write_blobs(
+                    asset["properties"]["container"], streaming_files(manifest, live=True)
+                )
 
 
 @completion(OUTPUT, "delete")

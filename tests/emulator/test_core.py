@@ -197,3 +197,64 @@ def test_invalid_body_is_rejected_with_arm_error(client: AzureMediaServices, rg:
             m.LiveEvent(location="westeurope", input=m.LiveEventInput(streaming_protocol="X")),
         )
     assert exc.value.status_code == 400
+
+
+def test_encode_then_stream_pipeline(client: AzureMediaServices, rg: str, account: str) -> None:
+    """Job output assets get encoder-like files, so a locator on them has streaming paths."""
+    t = unique("t")
+    preset = m.BuiltInStandardEncoderPreset(preset_name="AdaptiveStreaming")
+    client.transforms.create_or_update(
+        rg, account, t, m.Transform(outputs=[m.TransformOutput(preset=preset)])
+    )
+    src, dst = unique("in"), unique("out")
+    client.assets.create_or_update(rg, account, src, m.Asset())
+    client.assets.create_or_update(rg, account, dst, m.Asset())
+    client.jobs.create(
+        rg,
+        account,
+        t,
+        "enc",
+        m.Job(input=m.JobInputAsset(asset_name=src), outputs=[m.JobOutputAsset(asset_name=dst)]),
+    )
+    while client.jobs.get(rg, account, t, "enc").state != "Finished":
+        pass
+    loc = unique("loc")
+    client.streaming_locators.create(
+        rg,
+        account,
+        loc,
+        m.StreamingLocator(asset_name=dst, streaming_policy_name="Predefined_DownloadAndClearStreaming"),
+    )
+    paths = client.streaming_locators.list_paths(rg, account, loc)
+    assert {p.streaming_protocol for p in paths.streaming_paths} == {"Hls", "Dash", "SmoothStreaming"}
+    assert any(p.endswith(".mp4") for p in paths.download_paths)
+
+
+def test_live_output_archives_into_its_asset(
+    client: AzureMediaServices, rg: str, conn: dict[str, Any]
+) -> None:
+    from .conftest import create_account
+
+    account = create_account(client, conn)
+    client.live_events.begin_create(
+        rg,
+        account,
+        "ev",
+        m.LiveEvent(location=conn["location"], input=m.LiveEventInput(streaming_protocol="RTMP")),
+    ).result()
+    client.assets.create_or_update(rg, account, "archive", m.Asset())
+    client.live_outputs.begin_create(
+        rg,
+        account,
+        "ev",
+        "out",
+        m.LiveOutput(asset_name="archive", archive_window_length="PT1H", manifest_name="show"),
+    ).result()
+    client.streaming_locators.create(
+        rg,
+        account,
+        "liveloc",
+        m.StreamingLocator(asset_name="archive", streaming_policy_name="Predefined_ClearStreamingOnly"),
+    )
+    paths = client.streaming_locators.list_paths(rg, account, "liveloc").streaming_paths
+    assert paths and all("/show.ism/manifest" in p.paths[0] for p in paths)
