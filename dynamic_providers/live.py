@@ -22,7 +22,10 @@ from .validate import parse_duration
 RUN_STATES = ("Stopped", "StandBy", "Running")
 EVENT_TRANSIENT = {"allocating", "starting", "stopping", "deleting", "creating"}
 OUTPUT_TRANSIENT = {"creating", "deleting"}
-EVENT_SECRETS = ("properties.input.accessToken", "properties.input.endpoints[*].url", "ingest_urls")
+# Ingest endpoint URLs embed the access token. The whole `endpoints` list is the secret unit: the
+# engine re-marks a list as secret as a whole when read() returns inputs holding secrets inside it,
+# so leaf-level marking would show a spurious `endpoints` change on every refresh.
+EVENT_SECRETS = ("properties.input.accessToken", "properties.input.endpoints", "ingest_urls")
 
 EVENT = EntitySpec(
     type_name="LiveEvent",

@@ -56,6 +56,11 @@ def test_drift_check_fails_naming_each_changed_property_and_up_repairs_it(
         ("changed by hand", env["liveChannels"][0]["description"]),
     ):
         assert re.search(rf'~ description\s*: "{live}" => "{re.escape(declared)}"', drift.stdout), live
+    # Refresh reports output changes only for the two touched entities (no secret-wrapping noise).
+    refreshed = [
+        line for line in drift.stdout.splitlines() if "dynamic/media:" in line and "(refresh)" in line
+    ]
+    assert len(refreshed) == 2, refreshed
     # Nothing else is reported as drifted: every other resource is unchanged.
     assert drift.changes["update"] == 2 and drift.changes["same"] == sum(drift.changes.values()) - 2
 
