@@ -22,7 +22,7 @@ def _track_headers(ctx: Ctx, rid: str, op: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _check_track(body: dict[str, Any]) -> None:
+def _check_track(ctx: Ctx, body: dict[str, Any]) -> None:
     track = body.get("properties", {}).get("track") or {}
     if not str(track.get("@odata.type", "")).endswith("TextTrack"):
         raise ArmError(
@@ -33,6 +33,17 @@ def _check_track(body: dict[str, Any]) -> None:
         raise ArmError(
             400, "InvalidRequestContent", "A text track needs a fileName.", target="properties.track.fileName"
         )
+    _, asset = ctx.parent_of(TRACK)
+    if ctx.app.azurite is not None and name not in ctx.app.azurite.list_blobs(
+        asset["properties"]["container"]
+    ):
+        raise ArmError(
+            400,
+            "BadRequest",
+            f"The track file '{name}' does not exist in the container of asset '{asset['name']}'; "
+            "upload it first.",
+            target="properties.track.fileName",
+        )
 
 
 def track_put(ctx: Ctx) -> Response:
@@ -41,7 +52,7 @@ def track_put(ctx: Ctx) -> Response:
     asset_rid, _ = ctx.parent_of(TRACK)
     rid, existing = ctx.resolve(TRACK)
     body = validation.parse("AssetTrack", ctx.json())
-    _check_track(body)
+    _check_track(ctx, body)
     ctx.app.lro.ensure_free(rid, f"track '{name}'")
     decorate(TRACK, rid, body, ctx, existing)
     body["properties"]["provisioningState"] = "InProgress"
@@ -59,7 +70,7 @@ def track_patch(ctx: Ctx) -> Response:
     patch = validation.parse("AssetTrack", ctx.json(), partial=True)
     ctx.app.lro.ensure_free(rid, f"track '{existing['name']}'")
     merged = deep_merge(existing, patch)
-    _check_track(merged)
+    _check_track(ctx, merged)
     decorate(TRACK, rid, merged, ctx, existing)
     merged["properties"]["provisioningState"] = "InProgress"
     ctx.store.replace_body(rid, merged)

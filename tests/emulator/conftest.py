@@ -102,6 +102,21 @@ def create_account(client: AzureMediaServices, conn: dict[str, Any], name: str |
     return name
 
 
+def upload(client: AzureMediaServices, rg: str, account: str, asset: str, files: dict[str, bytes]) -> None:
+    """Upload files into an asset's container through a listContainerSas URL (azure-storage-blob)."""
+    from azure.storage.blob import ContainerClient
+
+    sas = client.assets.list_container_sas(
+        rg,
+        account,
+        asset,
+        m.ListContainerSasInput(permissions="ReadWrite", expiry_time="2099-01-01T00:00:00Z"),
+    )
+    container = ContainerClient.from_container_url(sas.asset_container_sas_urls[0])
+    for name, data in files.items():
+        container.upload_blob(name, data, overwrite=True)
+
+
 @pytest.fixture(scope="module")
 def account(client: AzureMediaServices, conn: dict[str, Any]) -> str:
     return create_account(client, conn)

@@ -11,7 +11,7 @@ from azure.mgmt.media import AzureMediaServices
 from azure.mgmt.media import models as m
 from azure.storage.blob import ContainerClient
 
-from .conftest import unique
+from .conftest import unique, upload
 
 
 def asset(client: AzureMediaServices, rg: str, account: str) -> str:
@@ -49,6 +49,10 @@ def test_asset_and_account_filters(client: AzureMediaServices, rg: str, account:
 def test_tracks_are_lros(client: AzureMediaServices, rg: str, account: str) -> None:
     a = asset(client, rg, account)
     track = m.AssetTrack(track=m.TextTrack(file_name="subs.vtt", display_name="English"))
+    with pytest.raises(HttpResponseError) as err:
+        client.tracks.begin_create_or_update(rg, account, a, "text1", track)
+    assert err.value.status_code == 400 and "upload it first" in err.value.error.message
+    upload(client, rg, account, a, {"subs.vtt": b"WEBVTT\n"})
     made = client.tracks.begin_create_or_update(rg, account, a, "text1", track).result()
     assert made.provisioning_state == "Succeeded" and made.track.file_name == "subs.vtt"
     upd = client.tracks.begin_update(

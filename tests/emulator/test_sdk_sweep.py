@@ -10,7 +10,7 @@ from azure.mgmt.media import models as m
 
 from emulator.launcher import RunningEmulator
 
-from .conftest import create_account, unique
+from .conftest import create_account, unique, upload
 
 
 def last_op(ams: RunningEmulator, suffix: str, action: str) -> str:
@@ -48,6 +48,7 @@ def test_status_getters(ams: RunningEmulator, client: AzureMediaServices, conn: 
         client.streaming_endpoints.operation_location(rg, account, "default", op).resource_state == "Running"
     )
 
+    upload(client, rg, account, "arch", {"a.vtt": b"WEBVTT\n"})
     track = m.AssetTrack(track=m.TextTrack(file_name="a.vtt"))
     client.tracks.begin_create_or_update(rg, account, "arch", "t1", track).result()
     op = last_op(ams, "/t1", "create")
