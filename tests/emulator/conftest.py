@@ -104,15 +104,15 @@ def create_account(client: AzureMediaServices, conn: dict[str, Any], name: str |
 
 def upload(client: AzureMediaServices, rg: str, account: str, asset: str, files: dict[str, bytes]) -> None:
     """Upload files into an asset's container through a listContainerSas URL (azure-storage-blob)."""
+    import datetime
+
     from azure.storage.blob import ContainerClient
 
+    expiry = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
     sas = client.assets.list_container_sas(
-        rg,
-        account,
-        asset,
-        m.ListContainerSasInput(permissions="ReadWrite", expiry_time="2099-01-01T00:00:00Z"),
+        rg, account, asset, m.ListContainerSasInput(permissions="ReadWrite", expiry_time=expiry)
     )
-    container = ContainerClient.from_container_url(sas.asset_container_sas_urls[0])
+    container = ContainerClient.from_container_url((sas.asset_container_sas_urls or [""])[0])
     for name, data in files.items():
         container.upload_blob(name, data, overwrite=True)
 
