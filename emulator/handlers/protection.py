@@ -87,6 +87,11 @@ def _prepare_policy(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str
         raise ArmError(
             400, "InvalidRequestContent", "A streaming policy needs at least one encryption scheme."
         )
+    ckp = p.get("defaultContentKeyPolicyName")
+    if ckp:
+        require_in_account(
+            ctx, "contentKeyPolicies", ckp, "Content key policy", "properties.defaultContentKeyPolicyName"
+        )
 
 
 STREAMING_POLICY = Entity(
@@ -114,24 +119,22 @@ def _policy_schemes(policy: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def _prepare_locator(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
     p = body["properties"]
-    account_rid = ctx.account_rid()
-    require_in_account(ctx, "assets", p["assetName"], "Asset", "properties.assetName")
-    policy = ctx.store.get(f"{account_rid}/streamingPolicies/{p['streamingPolicyName']}")
-    if policy is None:
-        raise ArmError(
-            400,
-            "InvalidPropertyValue",
-            f"Streaming policy '{p['streamingPolicyName']}' was not found.",
-            target="properties.streamingPolicyName",
-        )
+    asset = require_in_account(ctx, "assets", p["assetName"], "Asset", "properties.assetName")
+    policy = require_in_account(
+        ctx,
+        "streamingPolicies",
+        p["streamingPolicyName"],
+        "Streaming policy",
+        "properties.streamingPolicyName",
+    )
     ckp = p.get("defaultContentKeyPolicyName")
-    if ckp and ctx.store.get(f"{account_rid}/contentKeyPolicies/{ckp}") is None:
-        raise ArmError(
-            400,
-            "InvalidPropertyValue",
-            f"Content key policy '{ckp}' was not found.",
-            target="properties.defaultContentKeyPolicyName",
+    if ckp:
+        require_in_account(
+            ctx, "contentKeyPolicies", ckp, "Content key policy", "properties.defaultContentKeyPolicyName"
         )
+    for name in p.get("filters") or []:
+        if ctx.store.get(f"{asset['id']}/assetFilters/{name}") is None:
+            require_in_account(ctx, "accountFilters", name, "Filter", "properties.filters")
     p.setdefault("streamingLocatorId", new_id())
     p.setdefault("startTime", p["created"])
     p.setdefault("endTime", "9999-12-31T23:59:59.9999999Z")

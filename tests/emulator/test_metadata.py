@@ -177,3 +177,27 @@ def test_job_rules(client: AzureMediaServices, rg: str, account: str, conn: dict
     with pytest.raises(HttpResponseError) as err:
         client.jobs.update(rg, account, t, "j", m.Job(input=m.JobInputAsset(asset_name="other")))
     assert err.value.status_code == 400
+
+
+def test_locator_references_must_exist(client: AzureMediaServices, rg: str, account: str) -> None:
+    a = asset(client, rg, account)
+    policy = "Predefined_ClearStreamingOnly"
+    for kwargs in ({"filters": ["nofilter"]}, {"default_content_key_policy_name": "nockp"}):
+        with pytest.raises(HttpResponseError) as err:
+            client.streaming_locators.create(
+                rg,
+                account,
+                unique("loc"),
+                m.StreamingLocator(asset_name=a, streaming_policy_name=policy, **kwargs),
+            )
+        assert err.value.status_code == 400 and err.value.error.code == "InvalidPropertyValue"
+    client.asset_filters.create_or_update(rg, account, a, "assetf", m.AssetFilter())
+    af = unique("accf")
+    client.account_filters.create_or_update(rg, account, af, m.AccountFilter())
+    made = client.streaming_locators.create(
+        rg,
+        account,
+        unique("loc"),
+        m.StreamingLocator(asset_name=a, streaming_policy_name=policy, filters=["assetf", af]),
+    )
+    assert made.filters == ["assetf", af]
