@@ -297,7 +297,12 @@ class App:
         with self.store.lock:
             self.identity.authorize(ctx.claims, ctx.method, ctx.path, route.action())
             self.lro.advance()
-            status, headers, body = route.handler(ctx)
+            try:
+                status, headers, body = route.handler(ctx)
+            except ArmError as err:
+                if ctx.method != "DELETE" or err.code != "ParentResourceNotFound":
+                    raise
+                status, headers, body = 204, {}, None  # deleting below a missing parent: already gone
         kind = {"GET": "reads", "DELETE": "deletes"}.get(ctx.method, "writes")
         headers.setdefault(
             f"x-ms-ratelimit-remaining-subscription-{kind}", "1199" if kind == "writes" else "11999"

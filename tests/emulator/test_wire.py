@@ -112,6 +112,7 @@ def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str
     parent = raw("GET", f"/assets/{unique('nope')}/assetFilters/f")
     assert parent.status_code == 404 and parent.json()["error"]["code"] == "ParentResourceNotFound"
     assert raw("DELETE", f"/assets/{unique('nope')}").status_code == 204
+    assert raw("DELETE", f"/assets/{unique('nope')}/assetFilters/f").status_code == 204
     assert raw("DELETE", f"/assets/{a}").status_code == 200
     bad_json = client._client.send_request(
         HttpRequest(
