@@ -55,7 +55,7 @@ class AdminClient:
 
     def set_settings(self, **settings: Any) -> dict[str, Any]:
         """page_size, retry_after ("auto" or seconds), max_live_events, max_live_outputs,
-        max_streaming_endpoints, cdn_unavailable_regions, token_lifetime."""
+        max_streaming_endpoints, cdn_unavailable_regions, token_lifetime, simulate_media_files."""
         result: dict[str, Any] = self._call("PUT", "settings", settings)
         return result
 

@@ -42,6 +42,8 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "max_streaming_endpoints": 2,
     "cdn_unavailable_regions": [],
     "token_lifetime": 3600,
+    # Write placeholder encoder / live-archive files into output assets (listPaths then changes over time).
+    "simulate_media_files": False,
 }
 
 

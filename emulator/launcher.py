@@ -57,6 +57,7 @@ def _args(state_dir: Path, port: int, options: dict[str, Any]) -> list[str]:
         "max_streaming_endpoints",
         "cdn_unavailable_regions",
         "token_lifetime",
+        "simulate_media_files",
     ):
         if key in options:
             settings[key] = options.pop(key)
@@ -107,7 +108,7 @@ def start_emulator(state_dir: Path, port: int = 0, **options: Any) -> RunningEmu
     """Start an emulator for ``state_dir`` as a child process (dies with the caller) and wait until healthy.
 
     Options: durations (dict), page_size, retry_after, max_live_events, max_live_outputs,
-    max_streaming_endpoints, cdn_unavailable_regions, token_lifetime, settings (dict),
+    max_streaming_endpoints, cdn_unavailable_regions, token_lifetime, simulate_media_files, settings (dict),
     subscription_id, tenant_id, resource_group, location, storage_account, timeout.
     """
     state_dir = Path(state_dir).resolve()

@@ -75,7 +75,7 @@ def _job_view(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
 
 def _write_outputs(ctx: Ctx, job: dict[str, Any]) -> None:
     """When a job is first seen Finished, write placeholder encoder output into its output assets."""
-    if ctx.app.azurite is None:
+    if ctx.app.azurite is None or not ctx.app.setting("simulate_media_files"):
         return
     account_rid = job["id"].split("/transforms/")[0]
     for out in job.get("properties", {}).get("outputs") or []:

@@ -443,7 +443,7 @@ def _c_out_create(op: dict[str, Any], app: App) -> None:
         app.store.replace_body(op["resource_id"], body)
         account_rid = op["resource_id"].split("/liveEvents/")[0]
         asset = app.store.get(f"{account_rid}/assets/{body['properties'].get('assetName', '')}")
-        if asset is not None and app.azurite is not None:
+        if asset is not None and app.azurite is not None and app.setting("simulate_media_files"):
             manifest = body["properties"].get("manifestName") or body["name"]
             with contextlib.suppress(Exception):
                 app.azurite.write_blobs(

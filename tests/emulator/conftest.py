@@ -26,7 +26,7 @@ FAST = {
 
 @pytest.fixture(scope="session")
 def ams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulator]:
-    emu = start_emulator(tmp_path_factory.mktemp("ams-emulator"), durations=FAST)
+    emu = start_emulator(tmp_path_factory.mktemp("ams-emulator"), durations=FAST, simulate_media_files=True)
     yield emu
     emu.stop()
 
