@@ -31,9 +31,18 @@ def ams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulator]:
     emu.stop()
 
 
+SESSION: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def conn(ams: RunningEmulator) -> dict[str, Any]:
+    SESSION["conn"] = ams.connection
     return ams.connection
+
+
+def location() -> str:
+    """The emulator's location from connection.json (for helpers that get no fixtures)."""
+    return str(SESSION["conn"]["location"])
 
 
 def make_credential(conn: dict[str, Any], principal: str = "contributor", secret: str | None = None) -> Any:

@@ -11,7 +11,7 @@ from azure.mgmt.media import AzureMediaServices
 from azure.mgmt.media import models as m
 from azure.storage.blob import ContainerClient
 
-from .conftest import create_account, unique
+from .conftest import create_account, location, unique
 
 
 def test_account_lifecycle_and_default_endpoint(
@@ -194,7 +194,7 @@ def test_invalid_body_is_rejected_with_arm_error(client: AzureMediaServices, rg:
             rg,
             account,
             unique("le"),
-            m.LiveEvent(location="westeurope", input=m.LiveEventInput(streaming_protocol="X")),
+            m.LiveEvent(location=location(), input=m.LiveEventInput(streaming_protocol="X")),
         )
     assert exc.value.status_code == 400
 

@@ -13,7 +13,7 @@ from azure.mgmt.media import models as m
 
 from emulator.launcher import RunningEmulator
 
-from .conftest import create_account, unique
+from .conftest import create_account, location, unique
 
 
 @pytest.fixture()
@@ -23,7 +23,7 @@ def account(client: AzureMediaServices, conn: dict[str, Any]) -> str:
 
 
 def se(scale: int = 0, **kw: Any) -> m.StreamingEndpoint:
-    return m.StreamingEndpoint(location="westeurope", scale_units=scale, **kw)
+    return m.StreamingEndpoint(location=location(), scale_units=scale, **kw)
 
 
 def test_lifecycle(client: AzureMediaServices, rg: str, account: str) -> None:
@@ -96,7 +96,7 @@ def test_cdn_and_access_control(client: AzureMediaServices, rg: str, account: st
 
 @pytest.fixture()
 def no_cdn_region(ams: RunningEmulator) -> Iterator[None]:
-    ams.admin.set_settings(cdn_unavailable_regions=["westeurope"])
+    ams.admin.set_settings(cdn_unavailable_regions=[location()])
     try:
         yield
     finally:

@@ -14,7 +14,7 @@ from azure.mgmt.media import models as m
 
 from emulator.launcher import RunningEmulator
 
-from .conftest import make_client, unique
+from .conftest import location, make_client, unique
 
 
 @pytest.fixture()
@@ -72,7 +72,7 @@ def test_fail_next_lro_and_operation_log(
     admin.fail_next_lro(name, code="CapacityUnavailable", message="no capacity")
     with pytest.raises(HttpResponseError) as err:
         client.streaming_endpoints.begin_create(
-            rg, account, name, m.StreamingEndpoint(location="westeurope", scale_units=0)
+            rg, account, name, m.StreamingEndpoint(location=location(), scale_units=0)
         ).result()
     assert err.value.error.code == "CapacityUnavailable" and "no capacity" in err.value.error.message
     assert client.streaming_endpoints.get(rg, account, name).provisioning_state == "Failed"

@@ -13,7 +13,7 @@ from azure.mgmt.media import models as m
 
 from emulator.launcher import RunningEmulator
 
-from .conftest import FAST, create_account, unique
+from .conftest import FAST, create_account, location, unique
 
 
 @pytest.fixture()
@@ -31,7 +31,7 @@ def new_event(
         account,
         name,
         m.LiveEvent(
-            location="westeurope",
+            location=location(),
             input=m.LiveEventInput(streaming_protocol="RTMP"),
             encoding=m.LiveEventEncoding(encoding_type=encoding),
         ),

@@ -14,7 +14,7 @@ from azure.mgmt.media import models as m
 
 from emulator.launcher import RunningEmulator
 
-from .conftest import FAST, create_account, unique
+from .conftest import FAST, create_account, location, unique
 
 
 def test_account_actions_and_private_endpoints(
@@ -109,7 +109,7 @@ def test_live_output_put_is_idempotent(client: AzureMediaServices, rg: str, conn
         rg,
         account,
         "ev",
-        m.LiveEvent(location="westeurope", input=m.LiveEventInput(streaming_protocol="RTMP")),
+        m.LiveEvent(location=location(), input=m.LiveEventInput(streaming_protocol="RTMP")),
     ).result()
     client.assets.create_or_update(rg, account, "arch", m.Asset())
     out = m.LiveOutput(asset_name="arch", archive_window_length="PT30M", rewind_window_length="PT5M")

@@ -14,7 +14,7 @@ from azure.mgmt.media import models as m
 
 from emulator.launcher import RunningEmulator
 
-from .conftest import create_account, unique
+from .conftest import create_account, location, unique
 
 
 @pytest.fixture(scope="module")
@@ -168,18 +168,18 @@ def test_live_naming(
             rg,
             account,
             name,
-            m.LiveEvent(location="westeurope", input=m.LiveEventInput(streaming_protocol="RTMP")),
+            m.LiveEvent(location=location(), input=m.LiveEventInput(streaming_protocol="RTMP")),
         ).result()
     elif kind == "streamingendpoint":
         call = lambda: client.streaming_endpoints.begin_create(  # noqa: E731
-            rg, account, name, m.StreamingEndpoint(location="westeurope", scale_units=0)
+            rg, account, name, m.StreamingEndpoint(location=location(), scale_units=0)
         ).result()
     else:
         client.live_events.begin_create(
             rg,
             account,
             "ev",
-            m.LiveEvent(location="westeurope", input=m.LiveEventInput(streaming_protocol="RTMP")),
+            m.LiveEvent(location=location(), input=m.LiveEventInput(streaming_protocol="RTMP")),
         ).result()
         client.assets.create_or_update(rg, account, "out", m.Asset())
         call = lambda: client.live_outputs.begin_create(  # noqa: E731

@@ -32,7 +32,7 @@ def test_restart_keeps_state_and_finishes_lros(tmp_path: Path) -> None:
             rg,
             account,
             "ev",
-            m.LiveEvent(location="westeurope", input=m.LiveEventInput(streaming_protocol="RTMP")),
+            m.LiveEvent(location=conn["location"], input=m.LiveEventInput(streaming_protocol="RTMP")),
         ).result()
         emu.admin.set_durations(**{"liveevent.start": 1.5})
         client.live_events.begin_start(rg, account, "ev")

@@ -41,7 +41,7 @@ def test_live_event_lro_wire(
 ) -> None:
     raw = Raw(client, conn, account)
     name = unique("le")
-    body = {"location": "westeurope", "properties": {"input": {"streamingProtocol": "RTMP"}}}
+    body = {"location": conn["location"], "properties": {"input": {"streamingProtocol": "RTMP"}}}
     ams.admin.set_durations(**{"liveevent.create": 5})
     try:
         resp = raw("PUT", f"/liveEvents/{name}", body=body, autoStart="false")
