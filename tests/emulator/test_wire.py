@@ -123,3 +123,31 @@ def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str
         )
     )
     assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "InvalidRequestContent"
+
+
+def test_each_api_group_requires_its_version(
+    client: AzureMediaServices, conn: dict[str, Any], account: str
+) -> None:
+    raw = Raw(client, conn, account)
+    for path, good in (("", "2021-11-01"), ("/transforms", "2022-07-01"), ("/liveEvents", "2022-08-01")):
+        assert raw("GET", path, api=good).status_code == 200
+        for bad in {"2021-11-01", "2022-07-01", "2022-08-01", "2023-01-01"} - {good}:
+            resp = raw("GET", path, api=bad)
+            assert resp.status_code == 400 and resp.json()["error"]["code"] == "NoRegisteredProviderFound"
+
+
+def test_retry_after_modes(
+    ams: RunningEmulator, client: AzureMediaServices, conn: dict[str, Any], account: str
+) -> None:
+    raw = Raw(client, conn, account)
+    body = {"location": conn["location"], "properties": {"input": {"streamingProtocol": "RTMP"}}}
+    ams.admin.set_durations(**{"liveevent.create": 0.5})
+    try:
+        fractional = raw("PUT", f"/liveEvents/{unique('le')}", body=body)
+        assert 0 < float(fractional.headers["Retry-After"]) < 1
+        ams.admin.set_settings(retry_after="integer")
+        integer = raw("PUT", f"/liveEvents/{unique('le')}", body=body)
+        assert integer.headers["Retry-After"] == "1"
+    finally:
+        ams.admin.set_settings(retry_after="auto")
+        ams.admin.set_durations(**{"liveevent.create": 0.2})
