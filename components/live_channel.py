@@ -148,7 +148,9 @@ class LiveChannel(pulumi.ComponentResource):
                 **common,
                 streaming_locator_name=o.locator_name,
                 properties=locator_props,
-                opts=child_opts(self),
+                # The live output writes the archive's manifest; a locator made after it has its
+                # streaming paths at creation instead of gaining them on the next refresh.
+                opts=child_opts(self, depends_on=[self.live_outputs[o.name]]),
             )
             if o.filter is not None:
                 self.filters[o.name] = AssetFilter(

@@ -43,7 +43,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "cdn_unavailable_regions": [],
     "token_lifetime": 3600,
     # Write placeholder encoder / live-archive files into output assets (listPaths then changes over time).
-    "simulate_media_files": False,
+    "simulate_media_files": True,
 }
 
 

@@ -75,6 +75,11 @@ def test_local_stack_up_noop_destroy(
     assert all(outputs["streamingHostNames"].values())
     assert set(outputs["ingestUrls"]) == {c["name"] for c in env["liveChannels"]}
     assert all(outputs["ingestUrls"].values())
+    # Every output's locator lists its streaming paths (the live output wrote the manifest first).
+    for channel in env["liveChannels"]:
+        for out in channel["outputs"]:
+            paths = outputs["streamingPaths"][channel["name"]][out["name"]]
+            assert paths and all(f"/{out['manifestName']}.ism/manifest" in p for p in paths), paths
     state = proj.export_text()
     key = (
         proj.run("config", "get", "contentKeyTokenKey", "--stack", "local", events=False)
