@@ -26,7 +26,7 @@ from pulumi.dynamic import (
 from ..validate import check_name
 from . import client as clientmod
 from . import journal
-from .errors import MediaError, translate
+from .errors import MediaError, install_concise_errors, translate
 from .locks import entity_lock
 from .normalize import (
     equal,
@@ -78,6 +78,7 @@ class ArmResourceProvider(ResourceProvider):
 
     # ------------------------------------------------------------------ plumbing
     def configure(self, req: ConfigureRequest) -> None:
+        install_concise_errors()
         clientmod.configure(req.config)
 
     def _what(self, inputs: dict[str, Any]) -> str:

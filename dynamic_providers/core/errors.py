@@ -7,6 +7,7 @@ whose traceback is cut down to the wrapper frame and whose message is a single l
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, NoReturn
 
 _HINTS = {
@@ -62,3 +63,38 @@ def translate(exc: BaseException, what: str) -> MediaError:
 def short_raise(exc: BaseException, what: str) -> NoReturn:
     err = translate(exc, what)
     raise err.with_traceback(None) from None
+
+
+class _ConciseTraceback:
+    """Stands in for the `traceback` module inside Pulumi's dynamic-provider server.
+
+    The server (pulumi/dynamic/__main__.py, run as ``__main__``) reports every provider exception as
+    ``traceback.format_exc()``. A :class:`MediaError` is already one actionable line, so it is reported
+    as that line alone; anything else keeps its full traceback, which is what a bug report needs."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def format_exc(self, *args: Any, **kwargs: Any) -> str:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, MediaError):
+            return f"{type(exc).__name__}: {exc}"
+        return str(self._real.format_exc(*args, **kwargs))
+
+
+def install_concise_errors() -> None:
+    """Make the provider process report MediaErrors without a traceback. A no-op anywhere else
+    (tests, the program process) and if the server's internals ever change shape."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if main is None or getattr(spec, "name", None) != "pulumi.dynamic.__main__":
+        return
+    current = getattr(main, "traceback", None)
+    if current is None or isinstance(current, _ConciseTraceback):
+        return
+    if not hasattr(main, "_abort_with_traceback"):
+        return
+    main.traceback = _ConciseTraceback(current)  # type: ignore[attr-defined]
