@@ -63,14 +63,15 @@ down: venv stack $(if $(filter local,$(STACK)),emulator)
 	$(if $(filter local,$(STACK)),$(PY) -m emulator stop --state-dir .emulator)
 
 # --- quality ---
-test: venv node
+# Static checks first (seconds), then the suite; both must pass.
+test: venv node lint
 	@scripts/ensure-cli.sh >/dev/null
 	$(PY) -m pytest -n 2 --dist loadgroup --junitxml=.test-report.xml
 
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy components dynamic_providers emulator tests
+	$(PY) -m mypy components dynamic_providers emulator tests benchmarks __main__.py
 
 bench: venv node
 	@scripts/ensure-cli.sh >/dev/null
