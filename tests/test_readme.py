@@ -20,8 +20,8 @@ class _Recorder(pulumi.runtime.Mocks):
         self.resources.append((args.typ, args.name, dict(args.inputs)))
         return f"{args.name}-id", dict(args.inputs)
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return {}, None
 
 
 def _python_blocks(text: str) -> list[str]:
