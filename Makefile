@@ -46,7 +46,7 @@ stack: venv
 	@$(PULUMI) stack select --create $(STACK) >/dev/null
 
 up: venv node emulator stack
-	$(call with_env,$(PULUMI) up --yes --stack $(STACK))
+	$(call with_env,$(PULUMI) up --yes --refresh --stack $(STACK))
 	$(call with_env,$(PULUMI) stack output --stack $(STACK))
 
 preview: venv stack $(if $(filter local,$(STACK)),emulator)
