@@ -64,9 +64,6 @@ class ContentKeyPolicyProvider(ArmResourceProvider):
                 )
         return errs
 
-    def outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
-        return super().outputs(c, inputs, live)
-
 
 class ContentKeyPolicy(MediaResource, module="media", name="ContentKeyPolicy"):
     """A content key policy. Secret fields in `properties` are stored as Pulumi secrets."""
