@@ -4,7 +4,8 @@ Before a create is sent, a marker keyed by the entity's ARM ID is written to the
 is removed when the create completes (or is definitively rejected). If a run dies after the service accepted
 the create (killed process, lost LRO poll, failed LRO), the next `create` finds the entity *and* the marker
 and takes the entity over instead of refusing it with "already exists" (which still applies to entities
-created elsewhere)."""
+created elsewhere). A marker older than PENDING_TTL is ignored (and removed): by then an entity of that
+name is more likely someone else's than the leftover of a crashed run."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import contextlib
 import hashlib
 import os
 import time
+
+PENDING_TTL = 3 * 24 * 3600  # seconds
 
 
 def _path(lock_dir: str, arm_id: str) -> str:
@@ -25,8 +28,16 @@ def mark(lock_dir: str, arm_id: str) -> None:
         f.write(f"{arm_id}\n{time.time()}\n")
 
 
-def pending(lock_dir: str, arm_id: str) -> bool:
-    return os.path.exists(_path(lock_dir, arm_id))
+def pending(lock_dir: str, arm_id: str, ttl: float = PENDING_TTL) -> bool:
+    path = _path(lock_dir, arm_id)
+    try:
+        age = time.time() - os.path.getmtime(path)
+    except FileNotFoundError:
+        return False
+    if age > ttl:
+        clear(lock_dir, arm_id)
+        return False
+    return True
 
 
 def clear(lock_dir: str, arm_id: str) -> None:
