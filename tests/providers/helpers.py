@@ -51,9 +51,8 @@ def account_block(acct: str, tags: dict[str, str] | None = None) -> str:
 
 
 def repo_env() -> dict[str, str]:
-    """The editable install's finder registers our packages as namespace portions, so `import
-    dynamic_providers` from a temp project dir yields an empty namespace package; put the repo first on the
-    path instead."""
+    """Put this checkout first on the path of the program and provider processes, so they import the
+    code under test even when the venv's editable install points at another checkout."""
     from tests.engine import REPO_ROOT
 
     return {"PYTHONPATH": str(REPO_ROOT)}
