@@ -18,15 +18,13 @@ SPEC = EntitySpec(
     ops="assets",
     model=models.Asset,
     path=("resource_group_name", "account_name", "asset_name"),
+    collections=("assets",),
     create_only=("properties.container", "properties.storageAccountName"),
 )
 
 
 class AssetProvider(ArmResourceProvider):
     spec = SPEC
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [str(inputs.get("account_name")), "assets", str(inputs.get("asset_name"))]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         cont = (inputs.get("properties") or {}).get("container")

@@ -31,6 +31,7 @@ SPEC = EntitySpec(
     ops="assets",
     model=None,
     path=("resource_group_name", "account_name", "asset_name"),
+    collections=("assets",),
     extra_inputs=("files", "hashes"),
     has_properties=False,
     update=None,
@@ -49,7 +50,8 @@ class AssetContentProvider(ArmResourceProvider):
     spec = SPEC
 
     def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [str(inputs.get("account_name")), "assets", str(inputs.get("asset_name")), "content"]
+        # The uploaded files are a pseudo-entity below the asset (lock and journal key).
+        return [*super()._id_segments(inputs), "content"]
 
     def _check(self, news: dict[str, Any]) -> CheckResult:
         inputs = unwrap_secrets({k: v for k, v in news.items() if k != "__provider"})

@@ -26,6 +26,7 @@ SPEC = EntitySpec(
     ops="content_key_policies",
     model=models.ContentKeyPolicy,
     path=("resource_group_name", "account_name", "content_key_policy_name"),
+    collections=("contentKeyPolicies",),
     required=("properties.options",),
     secrets=SECRETS,
     keep_desired=SECRETS,
@@ -34,13 +35,6 @@ SPEC = EntitySpec(
 
 class ContentKeyPolicyProvider(ArmResourceProvider):
     spec = SPEC
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "contentKeyPolicies",
-            str(inputs.get("content_key_policy_name")),
-        ]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         errs = []

@@ -17,12 +17,14 @@ ASSET_FILTER = EntitySpec(
     ops="asset_filters",
     model=models.AssetFilter,
     path=("resource_group_name", "account_name", "asset_name", "filter_name"),
+    collections=("assets", "assetFilters"),
 )
 ACCOUNT_FILTER = EntitySpec(
     type_name="AccountFilter",
     ops="account_filters",
     model=models.AccountFilter,
     path=("resource_group_name", "account_name", "filter_name"),
+    collections=("accountFilters",),
 )
 
 
@@ -51,24 +53,12 @@ def _filter_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
 class AssetFilterProvider(ArmResourceProvider):
     spec = ASSET_FILTER
 
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "assets",
-            str(inputs.get("asset_name")),
-            "assetFilters",
-            str(inputs.get("filter_name")),
-        ]
-
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         return _filter_rules(inputs)
 
 
 class AccountFilterProvider(ArmResourceProvider):
     spec = ACCOUNT_FILTER
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [str(inputs.get("account_name")), "accountFilters", str(inputs.get("filter_name"))]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         return _filter_rules(inputs)

@@ -18,6 +18,7 @@ SPEC = EntitySpec(
     ops="jobs",
     model=models.Job,
     path=("resource_group_name", "account_name", "transform_name", "job_name"),
+    collections=("transforms", "jobs"),
     create_only=("properties.input", "properties.outputs", "properties.correlationData"),
     required=("properties.input", "properties.outputs"),
     create="create",
@@ -29,15 +30,6 @@ ACTIVE = {"queued", "scheduled", "processing"}
 
 class JobProvider(ArmResourceProvider):
     spec = SPEC
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "transforms",
-            str(inputs.get("transform_name")),
-            "jobs",
-            str(inputs.get("job_name")),
-        ]
 
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
         return {"state": getattr(live, "state", None)}

@@ -32,6 +32,7 @@ EVENT = EntitySpec(
     ops="live_events",
     model=models.LiveEvent,
     path=("resource_group_name", "account_name", "live_event_name"),
+    collections=("liveEvents",),
     name_rule="live_event",
     top_level=("location", "tags"),
     create_only=(
@@ -59,6 +60,7 @@ OUTPUT = EntitySpec(
     ops="live_outputs",
     model=models.LiveOutput,
     path=("resource_group_name", "account_name", "live_event_name", "live_output_name"),
+    collections=("liveEvents", "liveOutputs"),
     name_rule="live_output",
     create_only=("properties",),
     required=("properties.assetName", "properties.archiveWindowLength"),
@@ -70,11 +72,8 @@ OUTPUT = EntitySpec(
 
 
 def event_id(inputs: dict[str, Any]) -> str:
-    sub = clientmod.subscription_id()
-    return (
-        f"/subscriptions/{sub}/resourceGroups/{inputs.get('resource_group_name')}/providers/Microsoft.Media/"
-        f"mediaservices/{inputs.get('account_name')}/liveEvents/{inputs.get('live_event_name')}"
-    ).lower()
+    """The lock key shared by a live event and its outputs: the event's ARM ID, lower-cased."""
+    return LiveEventProvider().arm_id(inputs).lower()
 
 
 def wait_event_idle(c: Any, inputs: dict[str, Any]) -> bool:
@@ -110,9 +109,6 @@ def wait_event_idle(c: Any, inputs: dict[str, Any]) -> bool:
 
 class LiveEventProvider(ArmResourceProvider):
     spec = EVENT
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [str(inputs.get("account_name")), "liveEvents", str(inputs.get("live_event_name"))]
 
     def lock_key(self, inputs: dict[str, Any]) -> str | None:
         return event_id(inputs)
@@ -196,15 +192,6 @@ class LiveEventProvider(ArmResourceProvider):
 
 class LiveOutputProvider(ArmResourceProvider):
     spec = OUTPUT
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "liveEvents",
-            str(inputs.get("live_event_name")),
-            "liveOutputs",
-            str(inputs.get("live_output_name")),
-        ]
 
     def lock_key(self, inputs: dict[str, Any]) -> str | None:
         return event_id(inputs)

@@ -18,6 +18,7 @@ POLICY = EntitySpec(
     ops="streaming_policies",
     model=models.StreamingPolicy,
     path=("resource_group_name", "account_name", "streaming_policy_name"),
+    collections=("streamingPolicies",),
     create_only=("properties",),
     create="create",
     update=None,
@@ -28,6 +29,7 @@ LOCATOR = EntitySpec(
     ops="streaming_locators",
     model=models.StreamingLocator,
     path=("resource_group_name", "account_name", "streaming_locator_name"),
+    collections=("streamingLocators",),
     create_only=("properties",),
     required=("properties.assetName", "properties.streamingPolicyName"),
     secrets=LOCATOR_SECRETS,
@@ -39,13 +41,6 @@ LOCATOR = EntitySpec(
 
 class StreamingPolicyProvider(ArmResourceProvider):
     spec = POLICY
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "streamingPolicies",
-            str(inputs.get("streaming_policy_name")),
-        ]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         p = inputs.get("properties") or {}
@@ -66,13 +61,6 @@ def _ts(v: Any) -> datetime.datetime | None:
 
 class StreamingLocatorProvider(ArmResourceProvider):
     spec = LOCATOR
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "streamingLocators",
-            str(inputs.get("streaming_locator_name")),
-        ]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         p = inputs.get("properties") or {}

@@ -26,6 +26,7 @@ SPEC = EntitySpec(
     ops="streaming_endpoints",
     model=models.StreamingEndpoint,
     path=("resource_group_name", "account_name", "streaming_endpoint_name"),
+    collections=("streamingEndpoints",),
     name_rule="streaming_endpoint",
     top_level=("location", "tags"),
     create_only=("location",),
@@ -46,13 +47,6 @@ def _state(live: Any) -> str:
 
 class StreamingEndpointProvider(ArmResourceProvider):
     spec = SPEC
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [
-            str(inputs.get("account_name")),
-            "streamingEndpoints",
-            str(inputs.get("streaming_endpoint_name")),
-        ]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         errs = []

@@ -17,15 +17,13 @@ SPEC = EntitySpec(
     ops="transforms",
     model=models.Transform,
     path=("resource_group_name", "account_name", "transform_name"),
+    collections=("transforms",),
     required=("properties.outputs",),
 )
 
 
 class TransformProvider(ArmResourceProvider):
     spec = SPEC
-
-    def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [str(inputs.get("account_name")), "transforms", str(inputs.get("transform_name"))]
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         errs = []

@@ -98,7 +98,12 @@ class ArmResourceProvider(ResourceProvider):
         return base + "/" + "/".join(self._id_segments(inputs))
 
     def _id_segments(self, inputs: dict[str, Any]) -> list[str]:
-        return [str(inputs.get("account_name"))]
+        """Path under the accounts collection: the account, then `<collection>/<name>` per level."""
+        segments = [str(inputs.get("account_name"))]
+        names = self.spec.path[2:]  # after resource_group_name, account_name
+        for collection, name_arg in zip(self.spec.collections, names, strict=True):
+            segments += [collection, str(inputs.get(name_arg))]
+        return segments
 
     def snapshot(self, props: dict[str, Any]) -> dict[str, Any]:
         """The normalized desired inputs (what diff compares), without __provider/adopt."""

@@ -15,6 +15,8 @@ class EntitySpec:
     """SDK model (normalizes the ARM REST body: from_dict -> serialize)."""
     path: tuple[str, ...]
     """Input names forming the ARM path, in SDK positional order; the last one is the entity's own name."""
+    collections: tuple[str, ...] = ()
+    """ARM collection of each path element after the account, e.g. ("assets", "assetFilters")."""
     name_rule: str = "general"
     parent_rules: tuple[tuple[str, str], ...] = (("resource_group_name", "resource_group"),)
     top_level: tuple[str, ...] = ()
