@@ -107,14 +107,19 @@ def wait_event_idle(c: Any, inputs: dict[str, Any]) -> bool:
         delay = min(delay * 1.5, 10.0)
 
 
-class LiveEventProvider(ArmResourceProvider):
-    spec = EVENT
+class _SequencedByLiveEvent(ArmResourceProvider):
+    """The service allows one long-running operation at a time per live event and its outputs: every
+    operation on either holds the live event's lock and first waits out operations started elsewhere."""
 
     def lock_key(self, inputs: dict[str, Any]) -> str | None:
         return event_id(inputs)
 
     def wait_idle(self, c: Any, inputs: dict[str, Any]) -> bool:
         return wait_event_idle(c, inputs)
+
+
+class LiveEventProvider(_SequencedByLiveEvent):
+    spec = EVENT
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         errs = []
@@ -190,14 +195,8 @@ class LiveEventProvider(ArmResourceProvider):
         return super()._check(news)
 
 
-class LiveOutputProvider(ArmResourceProvider):
+class LiveOutputProvider(_SequencedByLiveEvent):
     spec = OUTPUT
-
-    def lock_key(self, inputs: dict[str, Any]) -> str | None:
-        return event_id(inputs)
-
-    def wait_idle(self, c: Any, inputs: dict[str, Any]) -> bool:
-        return wait_event_idle(c, inputs)
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         import datetime
