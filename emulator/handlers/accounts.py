@@ -11,6 +11,7 @@ from ..app import API_ACCOUNTS, App, Ctx, Response, new_id, now_iso
 from ..errors import ArmError
 from ..lro import completion
 from .common import decorate, deep_merge, find_op, op_times, props
+from .crud import get_item
 from .endpoints import default_endpoint
 
 KIND = "account"
@@ -166,10 +167,7 @@ COMPLETE_UPDATE = completion(KIND, "update")(_done_create)
 
 
 def get(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
-    return 200, {}, body
+    return get_item(ctx, KIND)
 
 
 def list_rg(ctx: Ctx) -> Response:

@@ -15,6 +15,25 @@ Hook = Callable[[Ctx, str, dict[str, Any], dict[str, Any] | None], None]
 View = Callable[[Ctx, dict[str, Any]], dict[str, Any]]
 
 
+def get_item(ctx: Ctx, kind: str, show: View | None = None) -> Response:
+    """GET of one entity of `kind` at the request path: 200 with its body, else 404."""
+    _, body = ctx.resolve(kind)
+    if body is None:
+        raise ctx.not_found(kind)
+    return 200, {}, show(ctx, body) if show else body
+
+
+def list_children(ctx: Ctx, kind: str, show: View | None = None) -> Response:
+    """A paged list of the `kind` children of the request's parent (OData where the service has it)."""
+    from ..odata import FILTERS
+
+    parent_rid, _ = ctx.parent_of(kind)
+    items = ctx.store.children(parent_rid, kind)
+    if show:
+        items = [show(ctx, b) for b in items]
+    return ctx.app.page(ctx, items, kind if kind in FILTERS else None)
+
+
 @dataclass
 class Entity:
     kind: str
@@ -93,17 +112,10 @@ class Entity:
         return 200, {}, self.show(ctx, merged)
 
     def get(self, ctx: Ctx) -> Response:
-        _, body = ctx.resolve(self.kind)
-        if body is None:
-            raise ctx.not_found(self.kind)
-        return 200, {}, self.show(ctx, body)
+        return get_item(ctx, self.kind, self.view)
 
     def list_items(self, ctx: Ctx) -> Response:
-        parent_rid, _ = ctx.parent_of(self.kind)
-        items = [self.show(ctx, b) for b in ctx.store.children(parent_rid, self.kind)]
-        from ..odata import FILTERS
-
-        return ctx.app.page(ctx, items, self.kind if self.kind in FILTERS else None)
+        return list_children(ctx, self.kind, self.view)
 
     def delete(self, ctx: Ctx) -> Response:
         ctx.parent_of(self.kind)

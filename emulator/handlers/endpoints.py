@@ -10,6 +10,7 @@ from ..app import API_DEFAULT, App, Ctx, Response, now_iso
 from ..errors import ArmError, conflict
 from ..lro import completion
 from .common import async_status, decorate, deep_merge, operation_location, props, streaming_lro_headers
+from .crud import get_item, list_children
 
 KIND = "streamingendpoint"
 TRANSITIONAL = ("Starting", "Stopping", "Scaling", "Deleting")
@@ -188,15 +189,11 @@ def update(ctx: Ctx) -> Response:
 
 
 def get(ctx: Ctx) -> Response:
-    rid, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
-    return 200, {}, body
+    return get_item(ctx, KIND)
 
 
 def list_(ctx: Ctx) -> Response:
-    account_rid, _ = ctx.parent_of(KIND)
-    return ctx.app.page(ctx, ctx.store.children(account_rid, KIND))
+    return list_children(ctx, KIND)
 
 
 def delete(ctx: Ctx) -> Response:

@@ -25,6 +25,7 @@ from .common import (
     require_in_account,
     streaming_lro_headers,
 )
+from .crud import get_item, list_children
 
 EVENT = "liveevent"
 OUTPUT = "liveoutput"
@@ -174,15 +175,11 @@ def update(ctx: Ctx) -> Response:
 
 
 def get(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(EVENT)
-    if body is None:
-        raise ctx.not_found(EVENT)
-    return 200, {}, body
+    return get_item(ctx, EVENT)
 
 
 def list_(ctx: Ctx) -> Response:
-    account_rid, _ = ctx.parent_of(EVENT)
-    return ctx.app.page(ctx, ctx.store.children(account_rid, EVENT))
+    return list_children(ctx, EVENT)
 
 
 def delete(ctx: Ctx) -> Response:
@@ -409,15 +406,11 @@ def create_output(ctx: Ctx) -> Response:
 
 
 def get_output(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(OUTPUT)
-    if body is None:
-        raise ctx.not_found(OUTPUT)
-    return 200, {}, body
+    return get_item(ctx, OUTPUT)
 
 
 def list_outputs(ctx: Ctx) -> Response:
-    event_rid, _ = ctx.parent_of(OUTPUT)
-    return ctx.app.page(ctx, ctx.store.children(event_rid, OUTPUT))
+    return list_children(ctx, OUTPUT)
 
 
 def delete_output(ctx: Ctx) -> Response:
