@@ -22,8 +22,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from emulator.launcher import start_emulator  # noqa: E402
-from tests.conftest import arm_env_for  # noqa: E402
+from emulator.launcher import arm_env, start_emulator  # noqa: E402
 from tests.engine import PulumiProject  # noqa: E402
 
 
@@ -78,7 +77,7 @@ def main() -> None:
             work / "project",
             project="ams-media",
             stack="local",
-            env={**arm_env_for(conn), "PULUMI_CONFIG_PASSPHRASE": ""},
+            env={**arm_env(conn), "PULUMI_CONFIG_PASSPHRASE": ""},
         )
         shutil.copy(REPO_ROOT / "__main__.py", project.dir / "__main__.py")
         project.write_project_file()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .config import Config
-from .launcher import read_connection, start_background, stop_emulator
+from .launcher import arm_env, read_connection, start_background, stop_emulator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,17 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if not saved:
         print(f"no connection.json in {state_dir}; start the emulator first", file=sys.stderr)
         return 1
-    c = saved["principals"]["contributor"]
-    env = {
-        "ARM_CLIENT_ID": c["client_id"],
-        "ARM_CLIENT_SECRET": c["client_secret"],
-        "ARM_TENANT_ID": saved["tenant_id"],
-        "ARM_SUBSCRIPTION_ID": saved["subscription_id"],
-        "ARM_RESOURCE_MANAGER_ENDPOINT": saved["arm_endpoint"],
-        "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": saved["authority_host"],
-        "ARM_CA_BUNDLE": saved["ca_bundle"],
-    }
-    for k, v in env.items():
+    for k, v in arm_env(saved).items():
         print(f"export {k}={shlex.quote(v)}")
     return 0
 

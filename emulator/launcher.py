@@ -30,6 +30,21 @@ def read_connection(state_dir: Path) -> dict[str, Any] | None:
         return None
 
 
+def arm_env(conn: dict[str, Any], principal: str = "contributor") -> dict[str, str]:
+    """The ARM_* variables (as pulumi-azure-native reads them) that point a client at this emulator
+    as `principal`: what `python -m emulator env` prints and what the tests give the providers."""
+    creds = conn["principals"][principal]
+    return {
+        "ARM_CLIENT_ID": creds["client_id"],
+        "ARM_CLIENT_SECRET": creds["client_secret"],
+        "ARM_TENANT_ID": conn["tenant_id"],
+        "ARM_SUBSCRIPTION_ID": conn["subscription_id"],
+        "ARM_RESOURCE_MANAGER_ENDPOINT": conn["arm_endpoint"],
+        "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": conn["authority_host"],
+        "ARM_CA_BUNDLE": conn["ca_bundle"],
+    }
+
+
 def is_healthy(conn: dict[str, Any] | None, pid: int | None = None) -> bool:
     if not conn:
         return False

@@ -46,23 +46,11 @@ def connection(emulator: Any) -> dict[str, Any]:
     return dict(emulator.connection)
 
 
-def arm_env_for(connection: dict[str, Any], principal: str = "contributor") -> dict[str, str]:
-    """ARM_* variables that point our providers at the emulator, as pulumi-azure-native reads them."""
-    creds = connection["principals"][principal]
-    return {
-        "ARM_CLIENT_ID": creds["client_id"],
-        "ARM_CLIENT_SECRET": creds["client_secret"],
-        "ARM_TENANT_ID": connection["tenant_id"],
-        "ARM_SUBSCRIPTION_ID": connection["subscription_id"],
-        "ARM_RESOURCE_MANAGER_ENDPOINT": connection["arm_endpoint"],
-        "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": connection["authority_host"],
-        "ARM_CA_BUNDLE": connection["ca_bundle"],
-    }
-
-
 @pytest.fixture(scope="session")
 def arm_env(connection: dict[str, Any]) -> dict[str, str]:
-    return arm_env_for(connection)
+    from emulator.launcher import arm_env as emulator_arm_env
+
+    return emulator_arm_env(connection)
 
 
 _project_ids = itertools.count()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import arm_env_for
+from emulator.launcher import arm_env as arm_env_for
 from tests.providers.helpers import account_block, header, repo_env, sdk_client, uniq
 
 pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("providers-errors")]
