@@ -17,13 +17,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from emulator.launcher import arm_env, start_emulator  # noqa: E402
 from tests.engine import PulumiProject  # noqa: E402
+from tests.program.stage import local_stage_doc, write_stage_program  # noqa: E402
 
 
 def max_overlap(intervals: list[tuple[float, float]]) -> int:
@@ -67,21 +66,15 @@ def main() -> None:
     emu = start_emulator(work / "emulator")
     try:
         conn = emu.connection
-        doc = yaml.safe_load((REPO_ROOT / "stacks" / "Pulumi.local.yaml").read_text())
+        doc = local_stage_doc(conn)
         env = doc["config"]["ams-media:environment"]
-        env["location"] = conn["location"]
-        env["resourceGroup"]["name"] = conn["resource_group"]
-        env["account"]["storage"]["existingId"] = conn["storage_account_id"]
-
         project = PulumiProject(
             work / "project",
             project="ams-media",
             stack="local",
             env={**arm_env(conn), "PULUMI_CONFIG_PASSPHRASE": ""},
         )
-        shutil.copy(REPO_ROOT / "__main__.py", project.dir / "__main__.py")
-        project.write_project_file()
-        (project.dir / "Pulumi.local.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+        write_stage_program(project, doc)
         project.ensure_stack()
 
         rows: list[tuple[str, float, str]] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.sync_await import _sync_await
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.engine import PulumiProject
-from tests.program.test_program_engine import _local_doc, _project
+from tests.program.stage import local_stage_doc
+from tests.program.test_program_engine import _project
 from tests.providers.helpers import sdk_client
 
 pytestmark = [pytest.mark.engine]
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.engine]
 def test_drift_check_fails_naming_each_changed_property_and_up_repairs_it(
     media_project: Callable[..., PulumiProject], connection: dict[str, Any], arm_env: dict[str, str]
 ) -> None:
-    doc = _local_doc(connection)
+    doc = local_stage_doc(connection)
     env = doc["config"]["ams-media:environment"]
     account = env["account"]["name"] = "amsdrift01"
     env["liveChannels"][0]["hostnamePrefix"] = "news-drift"

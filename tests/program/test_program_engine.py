@@ -7,36 +7,22 @@
 from __future__ import annotations
 
 import copy
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 
-from tests.engine import REPO_ROOT, PulumiProject
+from tests.engine import PulumiProject
+from tests.program.stage import LOCAL_STACK, local_stage_doc, write_stage_program
 
 pytestmark = [pytest.mark.engine]
-LOCAL = REPO_ROOT / "stacks" / "Pulumi.local.yaml"
-
-
-def _local_doc(connection: dict[str, Any]) -> dict[str, Any]:
-    """The repo's local stack file, pointed at this session's emulator (tests never hard-code defaults)."""
-    doc = yaml.safe_load(LOCAL.read_text())
-    env = doc["config"]["ams-media:environment"]
-    env["location"] = connection["location"]
-    env["resourceGroup"]["name"] = connection["resource_group"]
-    env["account"]["storage"]["existingId"] = connection["storage_account_id"]
-    return doc
 
 
 def _project(factory: Callable[..., PulumiProject], name: str, doc: dict[str, Any]) -> PulumiProject:
     proj = factory(name, project="ams-media", stack="local", env={"PULUMI_CONFIG_PASSPHRASE": ""})
-    shutil.copy(REPO_ROOT / "__main__.py", proj.dir / "__main__.py")
-    proj.write_project_file()
-    (proj.dir / "Pulumi.local.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-    return proj
+    return write_stage_program(proj, doc)
 
 
 def _accounts(arm_env: dict[str, str], resource_group: str) -> list[str]:
@@ -49,7 +35,7 @@ def _accounts(arm_env: dict[str, str], resource_group: str) -> list[str]:
 def test_local_stack_up_noop_destroy(
     media_project: Callable[..., PulumiProject], connection: dict[str, Any], arm_env: dict[str, str]
 ) -> None:
-    doc = _local_doc(connection)
+    doc = local_stage_doc(connection)
     env = doc["config"]["ams-media:environment"]
     proj = _project(media_project, "local", doc)
 
@@ -137,7 +123,7 @@ def test_bad_configs_fail_preview_naming_the_key(
     media_project: Callable[..., PulumiProject], connection: dict[str, Any], arm_env: dict[str, str]
 ) -> None:
     """One project and stack; each case rewrites the stack's environment object and runs a real preview."""
-    base = _local_doc(connection)
+    base = local_stage_doc(connection)
     proj = _project(media_project, "badcfg", base)
     stack_file = proj.dir / "Pulumi.local.yaml"
     accounts_before = _accounts(arm_env, connection["resource_group"])
@@ -158,4 +144,4 @@ def test_bad_configs_fail_preview_naming_the_key(
 
 
 def test_repo_stack_file_is_the_one_tested() -> None:
-    assert Path(LOCAL).exists()
+    assert Path(LOCAL_STACK).exists()
