@@ -33,8 +33,6 @@ class StepEvent:
     op: str
     urn: str
     type: str
-    diffs: list[str]
-    detailed_diff: dict[str, Any] | None
 
     @property
     def name(self) -> str:
@@ -69,8 +67,6 @@ class EngineRun:
                     op=meta["op"],
                     urn=meta["urn"],
                     type=meta.get("type", ""),
-                    diffs=meta.get("diffs") or [],
-                    detailed_diff=meta.get("detailedDiff"),
                 )
             )
         return steps
@@ -91,14 +87,6 @@ class EngineRun:
     def ops_for(self, name: str) -> list[str]:
         """Operations the engine ran on resources with this logical name."""
         return [s.op for s in self.steps if s.name == name]
-
-    @property
-    def diagnostics(self) -> list[str]:
-        return [
-            e["diagnosticEvent"]["message"]
-            for e in self.events
-            if "diagnosticEvent" in e and e["diagnosticEvent"].get("severity") != "debug"
-        ]
 
     def check(self) -> EngineRun:
         if self.returncode != 0:
