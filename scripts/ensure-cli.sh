@@ -9,7 +9,7 @@ PULUMI_VERSION="${PULUMI_VERSION:-3.274.1}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_ROOT="${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ams-iac/pulumi-cli}"
 # The language host is our own source, so its hash is part of the cache key.
-HOST_HASH="$(cat "$REPO_ROOT"/tools/pulumi-language-python/*.go "$REPO_ROOT"/tools/pulumi-language-python/go.mod | sha256sum | cut -c1-12)"
+HOST_HASH="$(cat "$REPO_ROOT"/tools/pulumi-language-python/*.go "$REPO_ROOT"/tools/pulumi-language-python/go.{mod,sum} | sha256sum | cut -c1-12)"
 CLI_OUT="$CACHE_ROOT/pulumi-v$PULUMI_VERSION"        # the engine: keyed by version only
 OUT="$CACHE_ROOT/bin-v$PULUMI_VERSION-$HOST_HASH"     # engine + language host + launchers
 

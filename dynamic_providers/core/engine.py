@@ -25,7 +25,7 @@ from pulumi.dynamic import (
 
 from ..validate import check_name
 from . import client as clientmod
-from . import journal
+from . import journal, watchdog
 from .errors import MediaError, install_concise_errors, translate
 from .locks import entity_lock
 from .normalize import (
@@ -79,6 +79,7 @@ class ArmResourceProvider(ResourceProvider):
     # ------------------------------------------------------------------ plumbing
     def configure(self, req: ConfigureRequest) -> None:
         install_concise_errors()
+        watchdog.start()
         clientmod.configure(req.config)
 
     def _what(self, inputs: dict[str, Any]) -> str:

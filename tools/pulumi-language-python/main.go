@@ -18,6 +18,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
@@ -33,6 +36,64 @@ type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 	engineAddress string
 	execScript    string
+	programs      programSet
+}
+
+// programSet tracks the program processes this host runs, so they can be killed with it.
+type programSet struct {
+	mu    sync.Mutex
+	procs map[*os.Process]struct{}
+}
+
+func (s *programSet) add(p *os.Process) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.procs == nil {
+		s.procs = map[*os.Process]struct{}{}
+	}
+	s.procs[p] = struct{}{}
+}
+
+func (s *programSet) remove(p *os.Process) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.procs, p)
+}
+
+func (s *programSet) killAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for p := range s.procs {
+		_ = p.Kill()
+	}
+}
+
+// How often the host checks that the engine that started it is still there.
+const engineCheckInterval = time.Second
+
+// watchEngine ends this host, and the program it runs, once the engine is gone. A killed CLI
+// (SIGKILL, an evicted pipeline pod, a runner timeout) never closes its plugins, and nothing else
+// would stop us: upstream hosts poll the engine's health service every 5 minutes, we poll every
+// second and also notice the parent (the CLI) going away.
+func (h *host) watchEngine() {
+	parent := os.Getppid()
+	ctx, gone := context.WithCancel(context.Background())
+	if err := rpcutil.Healthcheck(ctx, h.engineAddress, engineCheckInterval, gone); err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-python: cannot watch the engine at %s: %v\n", h.engineAddress, err)
+		os.Exit(1)
+	}
+	ticker := time.NewTicker(engineCheckInterval / 2)
+	defer ticker.Stop()
+	for os.Getppid() == parent {
+		select {
+		case <-ctx.Done():
+			h.programs.killAll()
+			os.Exit(1)
+		case <-ticker.C:
+		}
+	}
+	h.programs.killAll()
+	os.Exit(1)
 }
 
 func main() {
@@ -68,6 +129,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("%d\n", handle.Port)
+	go h.watchEngine()
 	if err := <-handle.Done; err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -154,7 +216,15 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	// The engine relays our stdout/stderr as the program's output.
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
+	// The program dies with this host, also when the host itself is killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	err = cmd.Start()
+	if err == nil {
+		h.programs.add(cmd.Process)
+		err = cmd.Wait()
+		h.programs.remove(cmd.Process)
+	}
+	if err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
 			if exitErr.ExitCode() == bailExitCode {
