@@ -101,6 +101,17 @@ class AdminClient:
     ) -> None:
         self.inject_status(status, count, None, match, methods)
 
+    def reset_connections(
+        self, count: int = 1, match: str = "", methods: list[str] | None = None, after: bool = False
+    ) -> None:
+        """The next ``count`` matching ARM requests get a TCP reset instead of an answer; with ``after``
+        the request is carried out first (the answer is lost)."""
+        self._call(
+            "POST",
+            "faults",
+            {"kind": "reset", "count": count, "match": match, "methods": methods or [], "after": after},
+        )
+
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")
 

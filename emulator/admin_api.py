@@ -7,7 +7,43 @@ import time
 from typing import Any
 
 from .app import App, Fault, Response
-from .config import DEFAULT_DURATIONS, DEFAULT_SETTINGS
+from .config import DEFAULT_SETTINGS, effective_durations, merge_durations
+
+FAULT_KINDS = ("status", "latency", "reset")
+
+
+def parse_fault(data: Any) -> Fault:
+    """A fault from its JSON; ValueError says which field is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError("a fault is a JSON object")
+    kind = data.get("kind", "status")
+    if kind not in FAULT_KINDS:
+        raise ValueError(f"unknown fault kind {kind!r}: use one of {', '.join(FAULT_KINDS)}")
+    unknown = set(data) - {"kind", "status", "count", "retry_after", "seconds", "match", "methods", "after"}
+    if unknown:
+        raise ValueError(f"unknown fault field(s) {', '.join(sorted(unknown))}")
+    try:
+        fault = Fault(
+            kind=kind,
+            status=int(data.get("status", 0)),
+            count=int(data.get("count", 1)),
+            retry_after=None if data.get("retry_after") is None else float(data["retry_after"]),
+            seconds=float(data.get("seconds", 0.0)),
+            match=str(data.get("match", "")),
+            methods=[str(m).upper() for m in data.get("methods") or []],
+            after=bool(data.get("after", False)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"invalid fault field: {exc}") from None
+    if kind == "status" and not 400 <= fault.status <= 599:
+        raise ValueError(f"a status fault needs 'status' between 400 and 599, got {fault.status}")
+    if kind != "latency" and fault.count < 1:
+        raise ValueError(f"'count' must be at least 1, got {fault.count}")
+    if fault.after and kind != "reset":
+        raise ValueError("'after' applies only to reset faults")
+    if kind == "latency" and fault.seconds <= 0:
+        raise ValueError(f"a latency fault needs 'seconds' > 0, got {fault.seconds}")
+    return fault
 
 
 def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, Any]) -> Response:
@@ -40,15 +76,10 @@ def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, A
                     app.faults = []
                 return 200, {}, {"faults": []}
             if method == "POST":
-                fault = Fault(
-                    kind=str(data.get("kind", "status")),
-                    status=int(data.get("status", 0)),
-                    count=int(data.get("count", 1)),
-                    retry_after=data.get("retry_after"),
-                    seconds=float(data.get("seconds", 0.0)),
-                    match=str(data.get("match", "")),
-                    methods=list(data.get("methods", [])),
-                )
+                try:
+                    fault = parse_fault(data)
+                except ValueError as exc:
+                    return 400, {}, {"error": str(exc)}
                 with app.fault_lock:
                     app.faults.append(fault)
                 return 200, {}, fault.__dict__
@@ -65,12 +96,12 @@ def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, A
             return 200, {}, {"fail_next": pending}
         if what == "durations":
             if method in ("PUT", "POST", "PATCH"):
-                current = store.get_setting("durations", {}) or {}
-                current.update({k: float(v) for k, v in data.items()})
-                store.set_setting("durations", current)
-            effective = dict(DEFAULT_DURATIONS)
-            effective.update(store.get_setting("durations", {}) or {})
-            return 200, {}, effective
+                try:
+                    merged = merge_durations(store.get_setting("durations", {}) or {}, dict(data))
+                except (TypeError, ValueError) as exc:
+                    return 400, {}, {"error": str(exc)}
+                store.set_setting("durations", merged)
+            return 200, {}, effective_durations(store.get_setting("durations", {}) or {})
         if what == "settings":
             if method in ("PUT", "POST", "PATCH"):
                 for k, v in data.items():
@@ -84,6 +115,7 @@ def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, A
                     "kind": o["kind"],
                     "action": o["action"],
                     "start": o["start"],
+                    "duration": o["duration"],
                     "end": o["end"],
                     "status": o["status"],
                     "outcome": o["status"],

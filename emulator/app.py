@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from . import odata
-from .config import DEFAULT_DURATIONS, DEFAULT_SETTINGS, Config
+from .config import DEFAULT_SETTINGS, Config, duration_of
 from .errors import ArmError, not_found, parent_not_found
 from .identity import Identity
 from .kinds import KINDS, chain
@@ -46,6 +46,7 @@ class Ctx:
     params: dict[str, str] = field(default_factory=dict)
     api_version: str = ""
     claims: dict[str, Any] = field(default_factory=dict)
+    reset_after: bool = False  # an injected fault: carry the request out, then reset the connection
 
     def q(self, name: str) -> str | None:
         for k, v in self.query.items():
@@ -168,15 +169,20 @@ class Route:
         return "/".join(parts) + "/action"
 
 
+class ResetConnection(Exception):
+    """Drop the connection with a TCP reset instead of answering (an injected fault)."""
+
+
 @dataclass
 class Fault:
-    kind: str  # "status" or "latency"
+    kind: str  # "status", "latency" or "reset" (see admin_api.parse_fault)
     status: int = 0
     count: int = 0
     retry_after: float | None = None
     seconds: float = 0.0
     match: str = ""
     methods: list[str] = field(default_factory=list)
+    after: bool = False  # reset: after the request was carried out (the answer is lost)
 
     def applies(self, method: str, path: str) -> bool:
         if self.methods and method.upper() not in [m.upper() for m in self.methods]:
@@ -202,13 +208,7 @@ class App:
         return self.store.get_setting(key, DEFAULT_SETTINGS.get(key))
 
     def duration(self, key: str) -> float:
-        durations = self.store.get_setting("durations", {}) or {}
-        if key in durations:
-            return float(durations[key])
-        base = key.split(".")[0]
-        if base in durations:
-            return float(durations[base])
-        return float(DEFAULT_DURATIONS.get(key, DEFAULT_DURATIONS.get(base, 0.3)))
+        return duration_of(self.store.get_setting("durations", {}) or {}, key)
 
     def add_routes(self, routes: list[tuple[str, str, Handler, str]]) -> None:
         for method, template, handler, api in routes:
@@ -226,6 +226,8 @@ class App:
             resp = (err.status, dict(err.headers), err.body())
             with self.store.lock:
                 self.store.log_rejection(err.status, err.code, method, path, err.message)
+        if ctx.reset_after:
+            raise ResetConnection
         return resp
 
     def _apply_faults(self, ctx: Ctx) -> None:
@@ -236,14 +238,18 @@ class App:
                     delay += f.seconds
             hit: Fault | None = None
             for f in self.faults:
-                if f.kind == "status" and f.count > 0 and f.applies(ctx.method, ctx.path):
+                if f.kind in ("status", "reset") and f.count > 0 and f.applies(ctx.method, ctx.path):
                     f.count -= 1
                     hit = f
                     break
             self.faults = [f for f in self.faults if f.kind == "latency" or f.count > 0]
         if delay:
             time.sleep(delay)
-        if hit is not None:
+        if hit is not None and hit.kind == "reset":
+            if not hit.after:
+                raise ResetConnection
+            ctx.reset_after = True
+        elif hit is not None:
             headers = {}
             if hit.retry_after is not None:
                 headers["Retry-After"] = _num(hit.retry_after)

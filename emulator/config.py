@@ -34,6 +34,45 @@ DEFAULT_DURATIONS: dict[str, float] = {
     "job.step": 0.3,
 }
 
+# Kinds whose actions can be set at once (`liveevent` sets every `liveevent.*`).
+DURATION_KINDS = frozenset(k.split(".")[0] for k in DEFAULT_DURATIONS)
+
+
+def duration_of(overrides: dict[str, float], key: str) -> float:
+    """The duration in effect for `key`: its own override, else its kind's, else the default."""
+    if key in overrides:
+        return float(overrides[key])
+    kind = key.split(".")[0]
+    if kind in overrides:
+        return float(overrides[kind])
+    return float(DEFAULT_DURATIONS.get(key, DEFAULT_DURATIONS.get(kind, 0.3)))
+
+
+def effective_durations(overrides: dict[str, float]) -> dict[str, float]:
+    return {key: duration_of(overrides, key) for key in DEFAULT_DURATIONS}
+
+
+def merge_durations(overrides: dict[str, float], changes: dict[str, object]) -> dict[str, float]:
+    """Apply `changes` ({key or kind: seconds}) to the stored overrides. Setting a kind replaces the
+    overrides of its actions, so the kind's value is what every action then takes. ValueError names an
+    unknown key or a value that is not a non-negative number of seconds."""
+    merged = dict(overrides)
+    for key, value in changes.items():
+        if key not in DEFAULT_DURATIONS and key not in DURATION_KINDS:
+            known = ", ".join(sorted(DURATION_KINDS | set(DEFAULT_DURATIONS)))
+            raise ValueError(f"unknown duration key '{key}' (known: {known})")
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"duration '{key}' must be a number of seconds, got {value!r}") from None
+        if not 0 <= seconds < float("inf"):
+            raise ValueError(f"duration '{key}' must be a non-negative number of seconds, got {value!r}")
+        if key not in DEFAULT_DURATIONS:
+            merged = {k: v for k, v in merged.items() if k.split(".")[0] != key}
+        merged[key] = seconds
+    return merged
+
+
 DEFAULT_SETTINGS: dict[str, object] = {
     "page_size": 1000,
     "retry_after": "auto",

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -17,9 +18,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import admin_api
-from .app import App, Response
+from .app import App, ResetConnection, Response
 from .certs import ensure_certs, ensure_signing_key
-from .config import Config
+from .config import Config, merge_durations
 from .handlers import accounts, encoding, endpoints, live, metadata, protection, tracks
 from .identity import MI_HEADER, Identity
 from .proxy import start_proxy
@@ -33,9 +34,7 @@ def build_app(config: Config, azurite: Azurite | None) -> App:
     store = Store(config.state_dir / "emulator.db")
     for key, value in config.settings.items():
         if key == "durations" and isinstance(value, dict):
-            current = store.get_setting("durations", {}) or {}
-            current.update(value)
-            store.set_setting("durations", current)
+            store.set_setting("durations", merge_durations(store.get_setting("durations", {}) or {}, value))
         else:
             store.set_setting(key, value)
     identity = Identity(store, config, ensure_signing_key(config.state_dir))
@@ -136,6 +135,12 @@ class Handler(BaseHTTPRequestHandler):
                 sys.stderr.write(
                     f"{time.strftime('%H:%M:%S')} {self.command} {self.path} {resp[0]} {ms:.0f}ms\n"
                 )
+        except ResetConnection:
+            # SO_LINGER 0: close() sends a TCP RST, as a dropped connection does on the real network.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.rfile.close()  # it holds a reference that would defer the close (and send a FIN first)
+            self.connection.close()
         except (ConnectionError, ssl.SSLError, TimeoutError):
             self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - never drop a request without a response
@@ -217,6 +222,9 @@ def _pick_port(config: Config) -> int:
         try:
             port = int(json.loads(previous.read_text()).get("port") or 0)
             with socket.socket() as s:
+                # Probe as the server binds (allow_reuse_address): a socket of the previous run that is
+                # still in TIME_WAIT must not make us move to another port.
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind(("127.0.0.1", port))
             return port
         except (OSError, ValueError):

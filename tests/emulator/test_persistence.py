@@ -43,6 +43,8 @@ def test_restart_keeps_state_and_finishes_lros(tmp_path: Path) -> None:
     try:
         conn2 = emu.connection
         assert conn2["principals"] == conn["principals"] and conn2["ca_bundle"] == conn["ca_bundle"]
+        # Same port, although the previous run's client connections may still sit in TIME_WAIT on it.
+        assert conn2["port"] == conn["port"]
         client = make_client(conn2)
         assert client.assets.get(rg, account, "kept").description == "persisted"
         while client.live_events.get(rg, account, "ev").resource_state != "Running":
