@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from components.config import parse_duration
+from dynamic_providers.validate import parse_duration
 
 TYPE_PREFIX = "ams-media:components"
 TICKS_PER_SECOND = 10_000_000
@@ -34,7 +34,7 @@ def ticks(duration: str) -> int:
     seconds = parse_duration(duration)
     if seconds is None:
         raise ValueError(f"not an ISO 8601 duration: {duration!r}")
-    return int(seconds * TICKS_PER_SECOND)
+    return int(seconds.total_seconds() * TICKS_PER_SECOND)
 
 
 def without_none(d: dict[str, Any]) -> dict[str, Any]:

@@ -1,69 +1,35 @@
-"""Stage configuration: the schema of the ``ams-media:environment`` stack config object.
+"""Stage configuration: the schema of the ``ams-media:environment`` stack config object (pydantic v2).
 
-`parse_stage_config` turns the raw YAML/JSON object into typed, frozen dataclasses. It never stops at the
-first problem: it collects every error with its full key path (``environment.liveChannels[1].outputs[0]
-.archiveWindow: must be between PT1M and PT25H``) and raises one `StageConfigError` listing all of them,
-so a pipeline fails before any resource is registered.
+The models mirror the stack file one to one (snake_case fields, camelCase keys). Service rules are not written
+here: every field that carries one is annotated with a `Rule` from ``dynamic_providers.validate`` — the same
+object the providers' ``check`` calls — and the error names it. `parse_stage_config` reports every problem at
+once, one ``path: problem (rule: name)`` line each, before any resource is registered. ``stage-schema.json``
+(the JSON Schema editors use) is generated from these models (``python -m components.config``).
 
-Secrets are never written into the environment object. Fields ending in ``Secret`` name another config
-key of the ``ams-media`` namespace (set with ``pulumi config set --secret <key> <value>``); the program
-checks those keys exist and reads them as secrets.
+Secrets are never written into the environment object. Fields ending in ``Secret`` name another config key of
+the ``ams-media`` namespace (``pulumi config set --secret <key> <value>``); the program checks those exist.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from azure.mgmt.core.tools import parse_resource_id
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, ValidationError, model_validator
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError, core_schema
+
+from dynamic_providers.validate import rules as R
 
 ROOT = "environment"
-
-# --- naming rules (ams-api.md §4) ---
-ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
-STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
-LIVE_EVENT_NAME = re.compile(r"^[a-zA-Z0-9]+(-*[a-zA-Z0-9])*$")  # 1..32
-STREAMING_ENDPOINT_NAME = LIVE_EVENT_NAME  # 1..24
-LIVE_OUTPUT_NAME = LIVE_EVENT_NAME  # 1..256
-STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{1,15}$")
-CONFIG_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-# general rule for Transform, Asset, filters, policies, locators: no < > % & : \ ? / * + . ' or control chars
-_FORBIDDEN = re.compile(r"[<>%&:\\?/*+.'\x00-\x1f\x7f]")
-
-BUILT_IN_PRESETS = (
-    "AdaptiveStreaming",
-    "AACGoodQualityAudio",
-    "DDGoodQualityAudio",
-    "ContentAwareEncoding",
-    "ContentAwareEncodingExperimental",
-    "CopyAllBitrateNonInterleaved",
-    "H264MultipleBitrate1080p",
-    "H264MultipleBitrate720p",
-    "H264MultipleBitrateSD",
-    "H264SingleBitrate1080p",
-    "H264SingleBitrate720p",
-    "H264SingleBitrateSD",
-    "H265AdaptiveStreaming",
-    "H265ContentAwareEncoding",
-    "H265SingleBitrate1080p",
-    "H265SingleBitrate4K",
-    "H265SingleBitrate720p",
-)
-PREDEFINED_STREAMING_POLICIES = (
-    "Predefined_DownloadOnly",
-    "Predefined_ClearStreamingOnly",
-    "Predefined_DownloadAndClearStreaming",
-    "Predefined_ClearKey",
-    "Predefined_MultiDrmCencStreaming",
-    "Predefined_MultiDrmStreaming",
-)
-STORAGE_SKUS = ("Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Standard_ZRS", "Standard_GZRS")
-LIVE_ENCODING_PRESETS = {"Standard": ("Default720p",), "Premium1080p": ("Default1080p",)}
-MAX_OUTPUTS = {"PassthroughBasic": 1, "PassthroughStandard": 3, "Standard": 3, "Premium1080p": 3}
-MAX_STREAMING_ENDPOINTS = 2  # per account, including the "default" endpoint every account gets
-DEFAULT_ENDPOINT = "default"
-MAX_LIVE_EVENTS = 5
-MAX_TRANSFORM_OUTPUTS = 20
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "stacks" / "stage-schema.json"
+DEFAULT_ENDPOINT = R.DEFAULT_ENDPOINT
+MAX_OUTPUTS = R.MAX_LIVE_OUTPUTS
+Problem = tuple[str, str, str]  # (key relative to the model, rule name, problem)
 
 
 class StageConfigError(ValueError):
@@ -76,227 +42,627 @@ class StageConfigError(ValueError):
         )
 
 
-# ----------------------------------------------------------------------------------------------------
-# Typed configuration
-# ----------------------------------------------------------------------------------------------------
+class Checked:
+    """Field metadata applying a service `Rule` (validation, canonical spelling, JSON Schema keywords)."""
+
+    def __init__(self, rule: R.Rule) -> None:
+        self.rule = rule
+
+    def _validate(self, value: Any) -> Any:
+        problem = self.rule(value)
+        if problem:
+            raise PydanticCustomError("rule", "{problem}", {"problem": problem, "rule": self.rule.name})
+        return self.rule.normalize(value)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._validate, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        out = dict(handler(schema))
+        out.update({k: v for k, v in self.rule.schema.items() if k != "type"})
+        out["description"] = " ".join(filter(None, (out.get("description"), f"(rule: {self.rule.name})")))
+        return out
 
 
-@dataclass(frozen=True)
-class ResourceGroupConfig:
-    name: str
-    create: bool = False
+def problems(found: Iterable[Problem]) -> None:
+    """Raise the cross-field problems a model validator found (all of them, with their keys)."""
+    found = list(found)
+    if found:
+        summary = "; ".join(f"{key or '.'}: {msg} (rule: {rule})" for key, rule, msg in found)
+        raise PydanticCustomError("rules", "{summary}", {"summary": summary, "problems": found})
 
 
-@dataclass(frozen=True)
-class StorageConfig:
+def unique(items: Iterable[tuple[str, str | None]], what: str) -> Iterator[Problem]:
+    """Names compared case-insensitively, as ARM does."""
+    seen: dict[str, str] = {}
+    for key, name in items:
+        if name is None:
+            continue
+        if name.lower() in seen:
+            yield key, "unique_name", f"duplicate {what} {name!r} (also at {seen[name.lower()]})"
+        else:
+            seen[name.lower()] = key
+
+
+Int = Annotated[int, Strict()]  # no "2" -> 2 or true -> 1 coercion
+Name = Annotated[str, Checked(R.NAME)]
+ConfigKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", description="an ams-media config key")]
+IpRange = Annotated[str, Checked(R.IP_RANGE)]
+Text = Annotated[str, Field(max_length=4096)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        extra="forbid",
+        frozen=True,
+    )
+
+
+# ----------------------------------------------------------------------------------------------- account
+
+
+class ResourceGroupConfig(Schema):
+    name: Annotated[str, Checked(R.RESOURCE_GROUP_NAME)]
+    create: StrictBool = False
+
+
+def _storage_id_problem(value: str) -> str | None:
+    parts = parse_resource_id(value)
+    ok = (
+        value.startswith("/subscriptions/")
+        and str(parts.get("namespace", "")).lower() == "microsoft.storage"
+        and str(parts.get("type", "")).lower() == "storageaccounts"
+        and not parts.get("children")
+        and bool(parts.get("resource_group"))
+        and R.STORAGE_ACCOUNT_NAME(parts.get("name")) is None
+    )
+    return None if ok else "must be a storage account resource ID (/subscriptions/…/storageAccounts/<name>)"
+
+
+STORAGE_ID = R.Rule("storage.resource_id", _storage_id_problem)
+
+
+class StorageConfig(Schema):
     """Either ``existing_id`` or ``name`` (a StorageV2 account this stack creates with azure-native)."""
 
-    existing_id: str | None = None
-    name: str | None = None
-    sku: str = "Standard_LRS"
-    identity_name: str | None = None
+    existing_id: Annotated[str, Checked(STORAGE_ID)] | None = None
+    name: Annotated[str, Checked(R.STORAGE_ACCOUNT_NAME)] | None = None
+    sku: Annotated[str, Checked(R.STORAGE_SKU)] = "Standard_LRS"
+    identity_name: Annotated[str, Field(min_length=3, max_length=128)] | None = None
 
     @property
     def create(self) -> bool:
         return self.existing_id is None
 
+    @model_validator(mode="after")
+    def _one_source(self) -> StorageConfig:
+        rule = "storage.source"
+        if self.existing_id and self.name:
+            msg = "set either existingId (use an existing storage account) or name (create one), not both"
+            problems([("", rule, msg)])
+        if not self.existing_id and not self.name:
+            problems([("", rule, "set existingId (use an existing storage account) or name (create one)")])
+        if self.existing_id and {"sku", "identity_name"} & self.model_fields_set:
+            problems(
+                [("", rule, "sku and identityName only apply when the stack creates the storage account")]
+            )
+        return self
 
-@dataclass(frozen=True)
-class KeyDeliveryConfig:
-    default_action: str = "Allow"
-    ip_allow_list: tuple[str, ...] = ()
+
+class KeyDeliveryConfig(Schema):
+    default_action: Annotated[str, Checked(R.DEFAULT_ACTION)] = "Allow"
+    ip_allow_list: tuple[IpRange, ...] = ()
+
+    @model_validator(mode="after")
+    def _deny_only(self) -> KeyDeliveryConfig:
+        if self.ip_allow_list and self.default_action == "Allow":
+            problems([("ipAllowList", "key_delivery.ip_allow_list", "only applies with defaultAction Deny")])
+        return self
 
 
-@dataclass(frozen=True)
-class EncryptionConfig:
-    type: str = "SystemKey"
-    key_identifier: str | None = None
+class EncryptionConfig(Schema):
+    type: Annotated[str, Checked(R.ENCRYPTION_TYPE)] = "SystemKey"
+    key_identifier: Annotated[str, Field(pattern=r"^https://")] | None = None
+
+    @model_validator(mode="after")
+    def _key(self) -> EncryptionConfig:
+        if self.type == "CustomerKey" and not self.key_identifier:
+            problems([("keyIdentifier", "account.encryption", "is required with type CustomerKey")])
+        if self.type != "CustomerKey" and self.key_identifier:
+            problems([("keyIdentifier", "account.encryption", "only applies with type CustomerKey")])
+        return self
 
 
-@dataclass(frozen=True)
-class AccountConfig:
-    name: str
+class AccountConfig(Schema):
+    name: Annotated[str, Checked(R.ACCOUNT_NAME)]
     storage: StorageConfig
-    protect: bool = False
-    key_delivery: KeyDeliveryConfig = field(default_factory=KeyDeliveryConfig)
-    encryption: EncryptionConfig = field(default_factory=EncryptionConfig)
-    public_network_access: str = "Enabled"
+    protect: StrictBool = False
+    allow_replace: StrictBool = Field(
+        False,
+        description="allow a change (location, name) that replaces the account and so everything in it; "
+        "without it such a change fails at preview",
+    )
+    key_delivery: KeyDeliveryConfig = KeyDeliveryConfig()
+    encryption: EncryptionConfig = EncryptionConfig()
+    public_network_access: Annotated[str, Checked(R.PUBLIC_NETWORK_ACCESS)] = "Enabled"
+
+    @model_validator(mode="after")
+    def _customer_key_identity(self) -> AccountConfig:
+        if self.encryption.type == "CustomerKey" and not self.storage.create:
+            msg = "CustomerKey needs the user-assigned identity that comes with storage.name"
+            problems([("encryption", "account.encryption", msg)])
+        return self
 
 
-@dataclass(frozen=True)
-class H264Rung:
-    width: int
-    height: int
-    bitrate: int
-    max_bitrate: int | None = None
-    label: str | None = None
+# -------------------------------------------------------------------------------------------- transforms
 
 
-@dataclass(frozen=True)
-class H264LadderConfig:
-    rungs: tuple[H264Rung, ...]
-    audio_bitrate: int = 128000
-    complexity: str = "Balanced"
-    key_frame_interval: str = "PT2S"
+class H264Rung(Schema):
+    width: Annotated[Int, Field(ge=16, le=7680)]
+    height: Annotated[Int, Field(ge=16, le=4320)]
+    bitrate: Annotated[Int, Field(ge=64_000, le=100_000_000)]
+    max_bitrate: Annotated[Int, Field(ge=64_000, le=200_000_000)] | None = None
+    label: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")] | None = None
 
 
-@dataclass(frozen=True)
-class TransformOutputConfig:
-    """Exactly one of ``built_in_preset``, ``h264_ladder`` or ``audio_analyzer_language`` is set."""
+class H264LadderConfig(Schema):
+    rungs: Annotated[tuple[H264Rung, ...], Field(min_length=1)]
+    audio_bitrate: Annotated[Int, Field(ge=32_000, le=512_000)] = 128_000
+    complexity: Annotated[str, Checked(R.H264_COMPLEXITY)] = "Balanced"
+    key_frame_interval: Annotated[str, Checked(R.KEY_FRAME_INTERVAL)] = "PT2S"
 
-    built_in_preset: str | None = None
+    @model_validator(mode="after")
+    def _ladder(self) -> H264LadderConfig:
+        found = R.ladder_problems([(r.width, r.height, r.bitrate, r.max_bitrate) for r in self.rungs])
+        labels = ((f"rungs[{i}].label", r.label) for i, r in enumerate(self.rungs))
+        problems([*found, *unique(labels, "rung label")])
+        return self
+
+
+class AudioAnalyzerConfig(Schema):
+    language: Annotated[str, Checked(R.AUDIO_LANGUAGE)] = "en-US"
+
+
+PRESET_KINDS = ("builtInPreset", "h264Ladder", "audioAnalyzer")
+
+
+class TransformOutputConfig(Schema):
+    """Exactly one of ``built_in_preset``, ``h264_ladder`` or ``audio_analyzer`` is set."""
+
+    built_in_preset: Annotated[str, Checked(R.BUILT_IN_PRESET)] | None = None
     h264_ladder: H264LadderConfig | None = None
-    audio_analyzer_language: str | None = None
-    on_error: str = "StopProcessingJob"
-    relative_priority: str = "Normal"
+    audio_analyzer: AudioAnalyzerConfig | None = None
+    on_error: Annotated[str, Checked(R.ON_ERROR)] = "StopProcessingJob"
+    relative_priority: Annotated[str, Checked(R.PRIORITY)] = "Normal"
+
+    @model_validator(mode="after")
+    def _one_preset(self) -> TransformOutputConfig:
+        n = sum(v is not None for v in (self.built_in_preset, self.h264_ladder, self.audio_analyzer))
+        if n != 1:
+            problems(
+                [
+                    (
+                        "",
+                        "transform.one_preset",
+                        f"exactly one preset per output ({', '.join(PRESET_KINDS)}); got {n}",
+                    )
+                ]
+            )
+        return self
 
 
-@dataclass(frozen=True)
-class TransformConfig:
-    name: str
-    outputs: tuple[TransformOutputConfig, ...]
-    description: str | None = None
+class TransformConfig(Schema):
+    name: Name
+    outputs: Annotated[
+        tuple[TransformOutputConfig, ...], Field(min_length=1, max_length=R.MAX_TRANSFORM_OUTPUTS)
+    ]
+    description: Text | None = None
 
 
-@dataclass(frozen=True)
-class CdnConfig:
-    provider: str = "StandardVerizon"
-    profile: str | None = None
+# ---------------------------------------------------------------------------------- streaming endpoints
 
 
-@dataclass(frozen=True)
-class CrossSiteConfig:
-    client_access_policy: str | None = None
-    cross_domain_policy: str | None = None
+class CdnConfig(Schema):
+    provider: Annotated[str, Checked(R.CDN_PROVIDER)] = "StandardVerizon"
+    profile: Annotated[str, Field(max_length=260)] | None = None
 
 
-@dataclass(frozen=True)
-class StreamingEndpointConfig:
-    name: str
-    scale_units: int = 0
-    run_state: str = "Stopped"
-    description: str | None = None
+class CrossSiteConfig(Schema):
+    client_access_policy: Annotated[str, Checked(R.CLIENT_ACCESS_POLICY)] | None = None
+    cross_domain_policy: Annotated[str, Checked(R.CROSS_DOMAIN_POLICY)] | None = None
+
+
+class StreamingEndpointConfig(Schema):
+    name: Annotated[str, Checked(R.STREAMING_ENDPOINT_NAME)]
+    scale_units: Annotated[Int, Checked(R.SCALE_UNITS)] = 0
+    run_state: Annotated[str, Checked(R.ENDPOINT_RUN_STATE)] = "Stopped"
+    description: Text | None = None
     cdn: CdnConfig | None = None
-    ip_allow_list: tuple[str, ...] | None = None
-    custom_host_names: tuple[str, ...] = ()
-    cross_site: CrossSiteConfig | None = None
-    max_cache_age: int | None = None
+    ip_allow_list: tuple[IpRange, ...] | None = None
+    custom_host_names: tuple[Annotated[str, Checked(R.HOST_NAME)], ...] = ()
+    cross_site: CrossSiteConfig | None = Field(None, alias="crossSiteAccessPolicies")
+    max_cache_age: Annotated[Int, Checked(R.MAX_CACHE_AGE)] | None = None
 
     @property
     def sku(self) -> str:
         return "Premium" if self.scale_units > 0 else "Standard"
 
+    @model_validator(mode="after")
+    def _cdn_excludes(self) -> StreamingEndpointConfig:
+        rule, found = "streaming_endpoint.cdn_exclusive", []
+        if self.cdn is not None and self.ip_allow_list is not None:
+            found.append(("ipAllowList", rule, "access control can only be set when cdn is not enabled"))
+        if self.cdn is not None and self.custom_host_names:
+            found.append(
+                ("customHostNames", rule, "custom host names can only be set when cdn is not enabled")
+            )
+        problems(found)
+        return self
 
-@dataclass(frozen=True)
-class AssetFilterConfig:
-    name: str
-    presentation_window: str | None = None
-    live_backoff: str | None = None
-    first_quality_bitrate: int | None = None
+
+# ----------------------------------------------------------------------------------------- live channels
 
 
-@dataclass(frozen=True)
-class LiveOutputConfig:
-    name: str
-    archive_window: str
-    asset_name: str
-    locator_name: str
-    streaming_policy: str = "Predefined_ClearStreamingOnly"
-    content_key_policy: str | None = None
-    rewind_window: str | None = None
-    manifest_name: str | None = None
-    description: str | None = None
+class AssetFilterConfig(Schema):
+    name: Annotated[Name, Field(description="default: <output>-filter")] = ""
+    presentation_window: Annotated[str, Checked(R.PRESENTATION_WINDOW)] | None = None
+    live_backoff: Annotated[str, Checked(R.LIVE_BACKOFF)] | None = None
+    first_quality_bitrate: Annotated[Int, Field(ge=1, le=100_000_000)] | None = None
+
+
+class LocatorConfig(Schema):
+    name: Annotated[Name, Field(description="default: <channel>-<output>-locator")] = ""
+    streaming_policy: Name = "Predefined_ClearStreamingOnly"
+    content_key_policy: Name | None = None
+
+
+def _seconds(duration: str | None) -> float | None:
+    d = R.parse_duration(duration)
+    return d.total_seconds() if d is not None else None
+
+
+class LiveOutputConfig(Schema):
+    name: Annotated[str, Checked(R.LIVE_OUTPUT_NAME)]
+    archive_window: Annotated[str, Checked(R.ARCHIVE_WINDOW)]
+    rewind_window: Annotated[str, Checked(R.REWIND_WINDOW)] | None = None
+    manifest_name: Name | None = None
+    description: Text | None = None
+    asset_name: Annotated[Name, Field(description="default: <channel>-<output>-archive")] = ""
+    locator: LocatorConfig = LocatorConfig()
     filter: AssetFilterConfig | None = None
 
+    @model_validator(mode="after")
+    def _windows(self) -> LiveOutputConfig:
+        archive, found = _seconds(self.archive_window), []
+        rewind = _seconds(self.rewind_window)
+        if rewind is not None and archive is not None and rewind > archive:
+            msg = f"must not exceed archiveWindow ({self.archive_window}); got {self.rewind_window}"
+            found.append(("rewindWindow", "live_output.rewind_window", msg))
+        window = self.filter.presentation_window if self.filter else None
+        pw = _seconds(window)
+        if pw is not None and archive is not None and pw > archive:
+            msg = f"must not exceed archiveWindow ({self.archive_window}); got {window}"
+            found.append(("filter.presentationWindow", "filter.presentation_window", msg))
+        problems(found)
+        return self
 
-@dataclass(frozen=True)
-class LiveChannelConfig:
-    name: str
-    outputs: tuple[LiveOutputConfig, ...]
-    protocol: str = "RTMP"
-    encoding_type: str = "PassthroughStandard"
+
+class LiveEncodingConfig(Schema):
+    type: Annotated[str, Checked(R.LIVE_ENCODING_TYPE)] = "PassthroughStandard"
     preset_name: str | None = None
-    run_state: str = "Stopped"
-    description: str | None = None
-    ingest_ip_allow_list: tuple[str, ...] = ("0.0.0.0/0",)
-    preview_ip_allow_list: tuple[str, ...] = ("0.0.0.0/0",)
-    use_static_hostname: bool = False
-    hostname_prefix: str | None = None
-    access_token_secret: str | None = None
-    key_frame_interval: str | None = None
+
+    @model_validator(mode="after")
+    def _preset(self) -> LiveEncodingConfig:
+        msg = R.live_preset_problem(self.type, self.preset_name)
+        problems([("presetName", "live_event.preset_name", msg)] if msg else [])
+        return self
 
 
-@dataclass(frozen=True)
-class TokenRestrictionConfig:
-    issuer: str
-    audience: str
-    key_secret: str
-    token_type: str = "Jwt"
+def _fill(item: Any, defaults: dict[str, str]) -> Any:
+    """Set default names (derived from the parent) on a raw or typed child that has none."""
+    if isinstance(item, BaseModel):
+        return item.model_copy(update={k: v for k, v in defaults.items() if not getattr(item, k)})
+    if isinstance(item, dict):
+        item = dict(item)
+        for key, value in defaults.items():
+            if not item.get(to_camel(key)) and not item.get(key):
+                item[to_camel(key)] = value
+    return item
+
+
+class LiveChannelConfig(Schema):
+    name: Annotated[str, Checked(R.LIVE_EVENT_NAME)]
+    outputs: Annotated[tuple[LiveOutputConfig, ...], Field(min_length=1)]
+    protocol: Annotated[str, Checked(R.LIVE_PROTOCOL)] = "RTMP"
+    encoding: LiveEncodingConfig = LiveEncodingConfig()
+    run_state: Annotated[str, Checked(R.LIVE_RUN_STATE)] = "Stopped"
+    description: Text | None = None
+    ingest_ip_allow_list: tuple[IpRange, ...] = ("0.0.0.0/0",)
+    preview_ip_allow_list: tuple[IpRange, ...] = ("0.0.0.0/0",)
+    use_static_hostname: StrictBool = False
+    hostname_prefix: Annotated[str, Checked(R.HOSTNAME_PREFIX)] | None = None
+    access_token_secret: ConfigKey | None = None
+    key_frame_interval: Annotated[str, Checked(R.KEY_FRAME_INTERVAL)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_names(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        channel, data = data["name"], dict(data)
+        outs = data.get("outputs")
+        if isinstance(outs, (list, tuple)):
+            filled = []
+            for o in outs:
+                oname = (
+                    o.name
+                    if isinstance(o, LiveOutputConfig)
+                    else (o.get("name") if isinstance(o, dict) else None)
+                )
+                if isinstance(oname, str):
+                    o = _fill(o, {"asset_name": f"{channel}-{oname}-archive"})
+                    loc = o.locator if isinstance(o, LiveOutputConfig) else o.get("locator", {})
+                    loc = _fill(loc, {"name": f"{channel}-{oname}-locator"})
+                    flt = o.filter if isinstance(o, LiveOutputConfig) else o.get("filter")
+                    extra = {"locator": loc}
+                    if flt is not None:
+                        extra["filter"] = _fill(flt, {"name": f"{oname}-filter"})
+                    o = o.model_copy(update=extra) if isinstance(o, LiveOutputConfig) else {**o, **extra}
+                filled.append(o)
+            data["outputs"] = type(outs)(filled) if isinstance(outs, tuple) else filled
+        return data
+
+    @model_validator(mode="after")
+    def _channel(self) -> LiveChannelConfig:
+        found: list[Problem] = []
+        etype = self.encoding.type
+        msg = R.live_outputs_problem(etype, len(self.outputs))
+        if msg:
+            found.append(("outputs", "live_event.max_outputs", msg))
+        found += unique(
+            ((f"outputs[{i}].name", o.name) for i, o in enumerate(self.outputs)), "live output name"
+        )
+        found += unique(
+            ((f"outputs[{i}].manifestName", o.manifest_name) for i, o in enumerate(self.outputs)),
+            "manifest name",
+        )
+        if self.hostname_prefix and not self.use_static_hostname:
+            found.append(
+                ("hostnamePrefix", "live_event.hostname_prefix", "only applies with useStaticHostname: true")
+            )
+        if self.key_frame_interval and R.is_passthrough(etype):
+            msg = "only applies to live encoding (Standard, Premium1080p)"
+            found.append(("keyFrameInterval", "encoding.key_frame_interval", msg))
+        problems(found)
+        return self
+
+
+# ------------------------------------------------------------------------------------ content protection
+
+DRM = Literal["PlayReady", "Widevine", "FairPlay", "ClearKey"]
+
+
+class TokenRestrictionConfig(Schema):
+    issuer: Annotated[str, Field(min_length=1)]
+    audience: Annotated[str, Field(min_length=1)]
+    key_secret: ConfigKey
+    token_type: Annotated[str, Checked(R.TOKEN_TYPE)] = "Jwt"
     required_claims: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class KeyPolicyOptionConfig:
-    name: str
-    drm: str  # PlayReady | Widevine | FairPlay | ClearKey
+class FairPlayConfig(Schema):
+    ask_secret: ConfigKey
+    pfx_secret: ConfigKey
+    pfx_password_secret: ConfigKey
+
+
+class KeyPolicyOptionConfig(Schema):
+    drm: DRM
+    name: Annotated[Name, Field(description="default: <drm><index>")] = ""
+    restriction: Literal["open", "token"] = "open"
     token: TokenRestrictionConfig | None = None  # None = open restriction
-    fairplay_ask_secret: str | None = None
-    fairplay_pfx_secret: str | None = None
-    fairplay_pfx_password_secret: str | None = None
+    fair_play: FairPlayConfig | None = None
+
+    @model_validator(mode="after")
+    def _option(self) -> KeyPolicyOptionConfig:
+        rule, found = "content_key.option", []
+        if self.restriction == "token" and self.token is None:
+            found.append(("token", rule, "is required with restriction: token"))
+        if self.restriction == "open" and self.token is not None:
+            found.append(("token", rule, "only applies with restriction: token"))
+        if self.drm == "FairPlay" and self.fair_play is None:
+            found.append(
+                ("fairPlay", rule, "is required for drm FairPlay (askSecret, pfxSecret, pfxPasswordSecret)")
+            )
+        if self.drm != "FairPlay" and self.fair_play is not None:
+            found.append(("fairPlay", rule, "only applies to drm FairPlay"))
+        problems(found)
+        return self
 
 
-@dataclass(frozen=True)
-class ContentKeyPolicyConfig:
-    name: str
-    options: tuple[KeyPolicyOptionConfig, ...]
-    description: str | None = None
+class ContentKeyPolicyConfig(Schema):
+    name: Name
+    options: Annotated[tuple[KeyPolicyOptionConfig, ...], Field(min_length=1)]
+    description: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("options"), (list, tuple)):
+            opts = []
+            for i, o in enumerate(data["options"]):
+                drm = (
+                    o.drm
+                    if isinstance(o, KeyPolicyOptionConfig)
+                    else (o.get("drm") if isinstance(o, dict) else None)
+                )
+                opts.append(_fill(o, {"name": f"{drm}{i}"}) if isinstance(drm, str) else o)
+            data = {**data, "options": type(data["options"])(opts)}
+        return data
+
+    @model_validator(mode="after")
+    def _unique(self) -> ContentKeyPolicyConfig:
+        problems(unique(((f"options[{i}].name", o.name) for i, o in enumerate(self.options)), "option name"))
+        return self
 
 
-@dataclass(frozen=True)
-class StreamingPolicyConfig:
-    name: str
-    scheme: str  # clear | envelope | cenc | cbcs
-    content_key_policy: str | None = None
-    protocols: tuple[str, ...] = ("dash", "hls", "smoothStreaming")
+class StreamingPolicyConfig(Schema):
+    name: Name
+    scheme: Literal["clear", "envelope", "cenc", "cbcs"]
+    content_key_policy: Name | None = None
+    protocols: Annotated[tuple[Annotated[str, Checked(R.STREAMING_PROTOCOL)], ...], Field(min_length=1)] = (
+        "dash",
+        "hls",
+        "smoothStreaming",
+    )
+
+    @model_validator(mode="after")
+    def _policy(self) -> StreamingPolicyConfig:
+        found: list[Problem] = []
+        if self.scheme == "clear" and self.content_key_policy:
+            found.append(
+                (
+                    "contentKeyPolicy",
+                    "streaming_policy.scheme",
+                    "a clear streaming policy takes no content key policy",
+                )
+            )
+        if self.scheme in R.SCHEME_DRMS and not self.content_key_policy:
+            found.append(
+                ("contentKeyPolicy", "streaming_policy.scheme", f"is required for scheme {self.scheme}")
+            )
+        if self.scheme == "cbcs" and set(self.protocols) - {"hls", "dash"}:
+            found.append(
+                ("protocols", "streaming_policy.scheme", "cbcs (FairPlay) supports only hls and dash")
+            )
+        if self.name.lower().startswith("predefined_"):
+            found.append(("name", "streaming_policy.name", "names starting with Predefined_ are reserved"))
+        problems(found)
+        return self
 
 
-@dataclass(frozen=True)
-class ContentProtectionConfig:
+class ContentProtectionConfig(Schema):
     content_key_policies: tuple[ContentKeyPolicyConfig, ...] = ()
     streaming_policies: tuple[StreamingPolicyConfig, ...] = ()
 
+    @model_validator(mode="after")
+    def _references(self) -> ContentProtectionConfig:
+        keys = {p.name: p for p in self.content_key_policies}
+        found = [
+            *unique(
+                ((f"contentKeyPolicies[{i}].name", p.name) for i, p in enumerate(self.content_key_policies)),
+                "content key policy name",
+            ),
+            *unique(
+                ((f"streamingPolicies[{i}].name", p.name) for i, p in enumerate(self.streaming_policies)),
+                "streaming policy name",
+            ),
+        ]
+        for i, sp in enumerate(self.streaming_policies):
+            key, ckp = f"streamingPolicies[{i}].contentKeyPolicy", sp.content_key_policy
+            if sp.scheme not in R.SCHEME_DRMS or not ckp:
+                continue
+            if ckp not in keys:
+                msg = f"unknown content key policy {ckp!r} (declared: {', '.join(keys) or 'none'})"
+                found.append((key, "content_key.reference", msg))
+            elif not R.SCHEME_DRMS[sp.scheme] & {o.drm for o in keys[ckp].options}:
+                drms = " or ".join(sorted(R.SCHEME_DRMS[sp.scheme]))
+                found.append(
+                    (key, "streaming_policy.scheme", f"scheme {sp.scheme} needs a {drms} option in {ckp!r}")
+                )
+        problems(found)
+        return self
 
-@dataclass(frozen=True)
-class StageConfig:
-    stage: str
-    location: str
+
+# -------------------------------------------------------------------------------------------------- stage
+
+
+class StageConfig(Schema):
+    model_config = ConfigDict(title="ams-media:environment")
+
+    stage: Annotated[
+        str, Field(pattern=r"^[a-z][a-z0-9]{1,15}$", description="a lowercase stage name like dev")
+    ]
+    location: Annotated[str, Checked(R.REGION)]
     resource_group: ResourceGroupConfig
     account: AccountConfig
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Annotated[dict[str, str], Checked(R.TAGS)] = Field(default_factory=dict)
     transforms: tuple[TransformConfig, ...] = ()
     streaming_endpoints: tuple[StreamingEndpointConfig, ...] = ()
     live_channels: tuple[LiveChannelConfig, ...] = ()
-    content_protection: ContentProtectionConfig = field(default_factory=ContentProtectionConfig)
+    content_protection: ContentProtectionConfig = ContentProtectionConfig()
 
-    def secret_refs(self) -> list[tuple[str, str]]:
-        """(key path, config key) for every secret the stage needs from ``ams-media:<key>``."""
-        refs: list[tuple[str, str]] = []
+    @model_validator(mode="after")
+    def _across_sections(self) -> StageConfig:
+        found: list[Problem] = []
+        found += unique(
+            ((f"transforms[{i}].name", t.name) for i, t in enumerate(self.transforms)), "transform name"
+        )
+        eps = self.streaming_endpoints
+        found += unique(
+            ((f"streamingEndpoints[{i}].name", e.name) for i, e in enumerate(eps)), "streaming endpoint name"
+        )
+        extra = [e for e in eps if e.name.lower() != DEFAULT_ENDPOINT]
+        if len(extra) > R.MAX_STREAMING_ENDPOINTS - 1:
+            msg = (
+                f"an account allows at most {R.MAX_STREAMING_ENDPOINTS} streaming endpoints including the"
+                f" '{DEFAULT_ENDPOINT}' one it is created with; configure '{DEFAULT_ENDPOINT}' plus at most"
+                f" {R.MAX_STREAMING_ENDPOINTS - 1} more (got {len(extra)} others)"
+            )
+            found.append(("streamingEndpoints", "account.max_streaming_endpoints", msg))
+        chs = self.live_channels
+        if len(chs) > R.MAX_LIVE_EVENTS:
+            msg = f"an account allows at most {R.MAX_LIVE_EVENTS} live events; got {len(chs)}"
+            found.append(("liveChannels", "account.max_live_events", msg))
+        found += unique(((f"liveChannels[{i}].name", c.name) for i, c in enumerate(chs)), "live channel name")
+        found += unique(
+            (
+                (f"liveChannels[{i}].hostnamePrefix", c.hostname_prefix)
+                for i, c in enumerate(chs)
+                if c.use_static_hostname
+            ),
+            "static hostname prefix",
+        )
+        outs = [
+            (f"liveChannels[{i}].outputs[{j}]", o) for i, c in enumerate(chs) for j, o in enumerate(c.outputs)
+        ]
+        found += unique(((f"{k}.assetName", o.asset_name) for k, o in outs), "asset name")
+        found += unique(((f"{k}.locator.name", o.locator.name) for k, o in outs), "streaming locator name")
+        policies = {p.name for p in self.content_protection.streaming_policies}
+        keys = {p.name for p in self.content_protection.content_key_policies}
+        for k, o in outs:
+            sp = o.locator.streaming_policy
+            if sp not in R.PREDEFINED_STREAMING_POLICIES and sp not in policies:
+                msg = f"unknown streaming policy {sp!r} (predefined or contentProtection.streamingPolicies)"
+                found.append((f"{k}.locator.streamingPolicy", "streaming_policy.reference", msg))
+            if o.locator.content_key_policy and o.locator.content_key_policy not in keys:
+                msg = f"unknown content key policy {o.locator.content_key_policy!r}"
+                found.append((f"{k}.locator.contentKeyPolicy", "content_key.reference", msg))
+        problems(found)
+        return self
+
+    def secret_refs(self) -> list[tuple[str, str, str]]:
+        """(key path, config key, rule) for every secret the stage needs from ``ams-media:<key>``."""
+        refs: list[tuple[str, str, str]] = []
         for i, ch in enumerate(self.live_channels):
             if ch.access_token_secret:
-                refs.append((f"{ROOT}.liveChannels[{i}].accessTokenSecret", ch.access_token_secret))
+                refs.append((f"{ROOT}.liveChannels[{i}].accessTokenSecret", ch.access_token_secret, ""))
         for i, pol in enumerate(self.content_protection.content_key_policies):
             for j, opt in enumerate(pol.options):
                 p = f"{ROOT}.contentProtection.contentKeyPolicies[{i}].options[{j}]"
                 if opt.token:
-                    refs.append((f"{p}.token.keySecret", opt.token.key_secret))
-                for attr, key in (
-                    ("fairplay_ask_secret", "askSecret"),
-                    ("fairplay_pfx_secret", "pfxSecret"),
-                    ("fairplay_pfx_password_secret", "pfxPasswordSecret"),
-                ):
-                    value = getattr(opt, attr)
-                    if value:
-                        refs.append((f"{p}.fairPlay.{key}", value))
+                    refs.append((f"{p}.token.keySecret", opt.token.key_secret, R.SYMMETRIC_TOKEN_KEY.name))
+                if opt.fair_play:
+                    fp = opt.fair_play
+                    refs += [
+                        (f"{p}.fairPlay.askSecret", fp.ask_secret, ""),
+                        (f"{p}.fairPlay.pfxSecret", fp.pfx_secret, ""),
+                        (f"{p}.fairPlay.pfxPasswordSecret", fp.pfx_password_secret, ""),
+                    ]
         return refs
 
     @property
@@ -304,759 +670,156 @@ class StageConfig:
         return self.resource_group.create or self.account.storage.create
 
 
-# ----------------------------------------------------------------------------------------------------
-# Validation helpers
-# ----------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------ error report
 
-_MISSING = object()
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
-
-
-def parse_duration(text: str) -> float | None:
-    """Seconds of an ISO 8601 duration such as ``PT1H30M``; None when malformed."""
-    m = _DURATION.match(text)
-    if not m or text in ("P", "PT") or text.endswith("T"):
-        return None
-    d, h, mi, s = m.groups()
-    return int(d or 0) * 86400 + int(h or 0) * 3600 + int(mi or 0) * 60 + float(s or 0)
+_KINDS = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "bool_type": "a boolean",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
 
 
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}.get(
-        type(value), "an object" if isinstance(value, dict) else type(value).__name__
-    )
+    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+    return kinds.get(type(value), "an object" if isinstance(value, dict) else type(value).__name__)
 
 
-class _Checker:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
+def _path(loc: Iterable[Any]) -> str:
+    out = ROOT
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part and not str(part).startswith("function-") and part not in ("json-or-python[json=...]",):
+            out += f".{part}" if not str(part).startswith("[") else str(part)
+    return out
 
-    def err(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
 
-    def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]) -> dict | None:
-        if not isinstance(value, dict):
-            self.err(path, f"must be an object, got {_type_name(value)}")
-            return None
-        req = tuple(required)
-        allowed = set(req) | set(optional)
-        for key in value:
-            if key not in allowed:
-                self.err(f"{path}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
-        for key in req:
-            if key not in value:
-                self.err(f"{path}.{key}", "is required")
-        return value
-
-    def get(
-        self,
-        d: dict,
-        key: str,
-        path: str,
-        kind: type | tuple[type, ...],
-        default: Any = None,
-    ) -> Any:
-        value = d.get(key, _MISSING)
-        if value is _MISSING or value is None:
-            return default
-        ok = isinstance(value, kind) and not (isinstance(value, bool) and kind is int)
-        if not ok:
-            want: dict[Any, str] = {
-                str: "a string",
-                int: "an integer",
-                bool: "a boolean",
-                list: "a list",
-                dict: "an object",
-            }
-            self.err(f"{path}.{key}", f"must be {want.get(kind, str(kind))}, got {_type_name(value)}")
-            return _MISSING
-        return value
-
-    def string(
-        self,
-        d: dict,
-        key: str,
-        path: str,
-        default: str | None = None,
-        *,
-        choices: Iterable[str] | None = None,
-        pattern: re.Pattern[str] | None = None,
-        max_len: int | None = None,
-        rule: str = "",
-    ) -> str | None:
-        value = self.get(d, key, path, str, default)
-        if value is _MISSING:
-            return default
-        if value is None:
-            return None
-        if choices is not None:
-            opts = tuple(choices)
-            if value not in opts:
-                self.err(f"{path}.{key}", f"must be one of {', '.join(opts)}; got {value!r}")
-                return default
-        if pattern is not None and not pattern.match(value):
-            self.err(f"{path}.{key}", f"{value!r} does not match {rule or pattern.pattern}")
-        if max_len is not None and len(value) > max_len:
-            self.err(f"{path}.{key}", f"{value!r} is longer than {max_len} characters")
-        return value
-
-    def name(self, d: dict, key: str, path: str, default: str | None = None) -> str | None:
-        """An entity name under the general Media Services rule (≤260 chars, no < > % & : \\ ? / * + . ')."""
-        value = self.string(d, key, path, default, max_len=260)
-        if value is not None and (_FORBIDDEN.search(value) or not value):
-            self.err(
-                f"{path}.{key}", f"{value!r} must not contain < > % & : \\ ? / * + . ' or control characters"
-            )
-        return value
-
-    def integer(self, d: dict, key: str, path: str, default: int | None, lo: int, hi: int) -> int | None:
-        value = self.get(d, key, path, int, default)
-        if value is _MISSING:
-            return default
-        if value is not None and not lo <= value <= hi:
-            self.err(f"{path}.{key}", f"must be between {lo} and {hi}; got {value}")
-        return value
-
-    def boolean(self, d: dict, key: str, path: str, default: bool) -> bool:
-        value = self.get(d, key, path, bool, default)
-        return default if value is _MISSING else value
-
-    def items(self, d: dict, key: str, path: str, *, required: bool = False) -> list[tuple[str, Any]]:
-        value = self.get(d, key, path, list, None)
-        if value is _MISSING:
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys of the model at ``loc`` (for "unknown key" messages)."""
+    model: Any = StageConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = {f.alias or n: f for n, f in model.model_fields.items()}
+        f = fields.get(part)
+        if f is None:
             return []
-        if value is None:
+        model = next(
+            (t for t in _types(f.annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None
+        )
+        if model is None:
             return []
-        if required and not value:
-            self.err(f"{path}.{key}", "must not be empty")
-        return [(f"{path}.{key}[{i}]", item) for i, item in enumerate(value)]
-
-    def strings(self, d: dict, key: str, path: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        if key not in d or d[key] is None:
-            return default
-        out = []
-        for p, item in self.items(d, key, path):
-            if isinstance(item, str):
-                out.append(item)
-            else:
-                self.err(p, f"must be a string, got {_type_name(item)}")
-        return tuple(out)
-
-    def duration(
-        self, d: dict, key: str, path: str, lo: float, hi: float, lo_s: str, hi_s: str
-    ) -> tuple[str | None, float | None]:
-        value = self.string(d, key, path)
-        if value is None:
-            return None, None
-        seconds = parse_duration(value)
-        if seconds is None:
-            self.err(f"{path}.{key}", f"{value!r} is not an ISO 8601 duration such as PT1H")
-            return value, None
-        if not lo <= seconds <= hi:
-            self.err(f"{path}.{key}", f"must be between {lo_s} and {hi_s}; got {value}")
-        return value, seconds
-
-    def unique(self, names: Iterable[tuple[str, str | None]], what: str, ignore_case: bool = True) -> None:
-        seen: dict[str, str] = {}
-        for path, name in names:
-            if name is None:
-                continue
-            k = name.lower() if ignore_case else name
-            if k in seen:
-                self.err(path, f"duplicate {what} {name!r} (also at {seen[k]})")
-            else:
-                seen[k] = path
+    return sorted(f.alias or n for n, f in model.model_fields.items())
 
 
-# ----------------------------------------------------------------------------------------------------
-# Sections
-# ----------------------------------------------------------------------------------------------------
+def _types(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        yield from _types(arg)
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None:
+        yield from _types(origin)
 
 
-def _resource_group(c: _Checker, raw: Any, path: str) -> ResourceGroupConfig:
-    d = c.obj(raw, path, ["name"], ["create"]) or {}
-    name = c.string(d, "name", path, max_len=90) or ""
-    return ResourceGroupConfig(name=name, create=c.boolean(d, "create", path, False))
+def _message(kind: str, e: Any, ctx: dict[str, Any]) -> str:
+    """Today's wording for pydantic's own error kinds (the rule-carrying kinds are handled by the caller)."""
+    simple: dict[str, Callable[[], str]] = {
+        "missing": lambda: "is required",
+        "extra_forbidden": lambda: f"unknown key (allowed: {', '.join(_allowed_keys(tuple(e['loc'])[:-1]))})",
+        "literal_error": lambda: "must be one of "
+        + str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        + f"; got {e['input']!r}",
+        "greater_than_equal": lambda: f"must be at least {ctx.get('ge')}; got {e['input']!r}",
+        "less_than_equal": lambda: f"must be at most {ctx.get('le')}; got {e['input']!r}",
+        "too_short": lambda: f"must have at least {ctx.get('min_length')} item(s)"
+        if ctx.get("min_length") != 1
+        else "must not be empty",
+        "too_long": lambda: f"at most {ctx.get('max_length')} items; got {ctx.get('actual_length')}",
+        "string_pattern_mismatch": lambda: f"{e['input']!r} does not match {ctx.get('pattern')}",
+        "string_too_long": lambda: f"must be at most {ctx.get('max_length')} characters",
+    }
+    if kind in _KINDS:
+        return f"must be {_KINDS[kind]}, got {_type_name(e['input'])}"
+    return simple[kind]() if kind in simple else str(e["msg"])
 
 
-def _account(c: _Checker, raw: Any, path: str) -> AccountConfig:
-    d = (
-        c.obj(
-            raw,
-            path,
-            ["name", "storage"],
-            ["protect", "keyDelivery", "encryption", "publicNetworkAccess"],
-        )
-        or {}
-    )
-    name = c.string(d, "name", path, pattern=ACCOUNT_NAME, rule="3-24 lowercase letters or digits") or ""
-
-    sp = f"{path}.storage"
-    sd = c.obj(d.get("storage", {}), sp, [], ["existingId", "name", "sku", "identityName"]) or {}
-    existing = c.string(sd, "existingId", sp)
-    sname = c.string(sd, "name", sp, pattern=STORAGE_NAME, rule="3-24 lowercase letters or digits")
-    if existing and sname:
-        c.err(sp, "set either existingId (use an existing storage account) or name (create one), not both")
-    elif not existing and not sname and "storage" in d:
-        c.err(sp, "set existingId (use an existing storage account) or name (create one)")
-    if existing is not None and not re.match(
-        r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Storage/storageAccounts/[a-z0-9]{3,24}$",
-        existing,
-    ):
-        c.err(
-            f"{sp}.existingId",
-            "must be a storage account resource ID (/subscriptions/…/storageAccounts/<name>)",
-        )
-    if existing and ("sku" in sd or "identityName" in sd):
-        c.err(sp, "sku and identityName only apply when the stack creates the storage account (name)")
-    storage = StorageConfig(
-        existing_id=existing,
-        name=None if existing else sname,
-        sku=c.string(sd, "sku", sp, "Standard_LRS", choices=STORAGE_SKUS) or "Standard_LRS",
-        identity_name=c.string(sd, "identityName", sp, max_len=128),
-    )
-
-    kp = f"{path}.keyDelivery"
-    kd = c.obj(d.get("keyDelivery", {}), kp, [], ["defaultAction", "ipAllowList"]) or {}
-    action = c.string(kd, "defaultAction", kp, "Allow", choices=("Allow", "Deny")) or "Allow"
-    ips = c.strings(kd, "ipAllowList", kp)
-    if ips and action == "Allow":
-        c.err(f"{kp}.ipAllowList", "only applies with defaultAction Deny")
-
-    ep = f"{path}.encryption"
-    ed = c.obj(d.get("encryption", {}), ep, [], ["type", "keyIdentifier"]) or {}
-    etype = c.string(ed, "type", ep, "SystemKey", choices=("SystemKey", "CustomerKey")) or "SystemKey"
-    key_id = c.string(ed, "keyIdentifier", ep)
-    if etype == "CustomerKey":
-        if not key_id:
-            c.err(f"{ep}.keyIdentifier", "is required with type CustomerKey")
-        if existing:
-            c.err(
-                ep,
-                "CustomerKey needs the user-assigned identity that comes with storage.name",
-            )
-    elif key_id:
-        c.err(f"{ep}.keyIdentifier", "only applies with type CustomerKey")
-
-    return AccountConfig(
-        name=name,
-        storage=storage,
-        protect=c.boolean(d, "protect", path, False),
-        key_delivery=KeyDeliveryConfig(action, ips),
-        encryption=EncryptionConfig(etype, key_id),
-        public_network_access=c.string(
-            d, "publicNetworkAccess", path, "Enabled", choices=("Enabled", "Disabled")
-        )
-        or "Enabled",
-    )
+def format_errors(exc: ValidationError) -> list[str]:
+    """One ``path: problem`` line per error; service rules add ``(rule: name)``."""
+    lines: list[str] = []
+    for e in exc.errors(include_url=False):
+        kind, ctx = e["type"], e.get("ctx") or {}
+        key = _path(e["loc"])
+        if kind == "rules":
+            for rel, rule, msg in ctx["problems"]:
+                sub = key if not rel else (key + rel if rel.startswith("[") else f"{key}.{rel}")
+                lines.append(f"{sub}: {msg} (rule: {rule})")
+        elif kind == "rule":
+            lines.append(f"{key}: {ctx['problem']} (rule: {ctx['rule']})")
+        else:
+            lines.append(f"{key}: {_message(kind, e, ctx)}")
+    return lines
 
 
-def _ladder(c: _Checker, raw: Any, path: str) -> H264LadderConfig | None:
-    d = c.obj(raw, path, ["rungs"], ["audioBitrate", "complexity", "keyFrameInterval"])
-    if d is None:
-        return None
-    rungs: list[H264Rung] = []
-    for rp, item in c.items(d, "rungs", path, required=True):
-        r = c.obj(item, rp, ["width", "height", "bitrate"], ["maxBitrate", "label"])
-        if r is None:
-            continue
-        w = c.integer(r, "width", rp, None, 16, 7680)
-        h = c.integer(r, "height", rp, None, 16, 4320)
-        b = c.integer(r, "bitrate", rp, None, 64_000, 100_000_000)
-        mb = c.integer(r, "maxBitrate", rp, None, 64_000, 200_000_000)
-        for key, v in (("width", w), ("height", h)):
-            if v is not None and v % 2:
-                c.err(f"{rp}.{key}", f"must be even for H.264 4:2:0; got {v}")
-        if mb is not None and b is not None and mb < b:
-            c.err(f"{rp}.maxBitrate", f"must be at least bitrate ({b}); got {mb}")
-        label = c.string(
-            r, "label", rp, pattern=re.compile(r"^[A-Za-z0-9_-]{1,32}$"), rule="1-32 of A-Z a-z 0-9 _ -"
-        )
-        if w is not None and h is not None and b is not None:
-            rungs.append(H264Rung(w, h, b, mb, label))
-    for i in range(1, len(rungs)):
-        prev, cur = rungs[i - 1], rungs[i]
-        if cur.bitrate >= prev.bitrate:
-            c.err(
-                f"{path}.rungs[{i}].bitrate",
-                f"rungs must be ordered by descending bitrate ({cur.bitrate} >= {prev.bitrate})",
-            )
-        if cur.height > prev.height:
-            c.err(
-                f"{path}.rungs[{i}].height", f"rungs must not grow in height ({cur.height} > {prev.height})"
-            )
-    c.unique(((f"{path}.rungs[{i}].label", r.label) for i, r in enumerate(rungs)), "rung label")
-    kfi, _ = c.duration(d, "keyFrameInterval", path, 0.5, 20, "PT0.5S", "PT20S")
-    return H264LadderConfig(
-        rungs=tuple(rungs),
-        audio_bitrate=c.integer(d, "audioBitrate", path, 128000, 32000, 512000) or 128000,
-        complexity=c.string(d, "complexity", path, "Balanced", choices=("Speed", "Balanced", "Quality"))
-        or "Balanced",
-        key_frame_interval=kfi or "PT2S",
-    )
-
-
-def _transform(c: _Checker, raw: Any, path: str) -> TransformConfig | None:
-    d = c.obj(raw, path, ["name", "outputs"], ["description"])
-    if d is None:
-        return None
-    outputs: list[TransformOutputConfig] = []
-    kinds = ("builtInPreset", "h264Ladder", "audioAnalyzer")
-    items = c.items(d, "outputs", path, required=True)
-    if len(items) > MAX_TRANSFORM_OUTPUTS:
-        c.err(f"{path}.outputs", f"at most {MAX_TRANSFORM_OUTPUTS} outputs per transform; got {len(items)}")
-    for op, item in items:
-        o = c.obj(item, op, [], (*kinds, "onError", "relativePriority"))
-        if o is None:
-            continue
-        present = [k for k in kinds if k in o]
-        if len(present) != 1:
-            c.err(op, f"exactly one preset per output ({', '.join(kinds)}); got {len(present)}")
-        ladder = _ladder(c, o["h264Ladder"], f"{op}.h264Ladder") if "h264Ladder" in o else None
-        aa = None
-        if "audioAnalyzer" in o:
-            ap = f"{op}.audioAnalyzer"
-            ad = c.obj(o["audioAnalyzer"], ap, [], ["language"]) or {}
-            aa = c.string(
-                ad,
-                "language",
-                ap,
-                "en-US",
-                pattern=re.compile(r"^[a-z]{2}-[A-Z]{2}$"),
-                rule="a BCP-47 tag like en-US",
-            )
-        outputs.append(
-            TransformOutputConfig(
-                built_in_preset=c.string(o, "builtInPreset", op, choices=BUILT_IN_PRESETS),
-                h264_ladder=ladder,
-                audio_analyzer_language=aa,
-                on_error=c.string(
-                    o, "onError", op, "StopProcessingJob", choices=("StopProcessingJob", "ContinueJob")
-                )
-                or "StopProcessingJob",
-                relative_priority=c.string(
-                    o, "relativePriority", op, "Normal", choices=("Low", "Normal", "High")
-                )
-                or "Normal",
-            )
-        )
-    return TransformConfig(
-        name=c.name(d, "name", path) or "",
-        outputs=tuple(outputs),
-        description=c.string(d, "description", path),
-    )
-
-
-def _streaming_endpoint(c: _Checker, raw: Any, path: str) -> StreamingEndpointConfig | None:
-    d = c.obj(
-        raw,
-        path,
-        ["name"],
-        [
-            "scaleUnits",
-            "runState",
-            "description",
-            "cdn",
-            "ipAllowList",
-            "customHostNames",
-            "crossSiteAccessPolicies",
-            "maxCacheAge",
-        ],
-    )
-    if d is None:
-        return None
-    name = (
-        c.string(
-            d,
-            "name",
-            path,
-            pattern=STREAMING_ENDPOINT_NAME,
-            max_len=24,
-            rule="letters, digits and inner hyphens",
-        )
-        or ""
-    )
-    cdn = None
-    if "cdn" in d:
-        cp = f"{path}.cdn"
-        cd = c.obj(d["cdn"], cp, [], ["provider", "profile"]) or {}
-        cdn = CdnConfig(
-            provider=c.string(
-                cd,
-                "provider",
-                cp,
-                "StandardVerizon",
-                choices=("StandardVerizon", "PremiumVerizon", "StandardAkamai"),
-            )
-            or "StandardVerizon",
-            profile=c.string(cd, "profile", cp, max_len=260),
-        )
-    ips = c.strings(d, "ipAllowList", path) if "ipAllowList" in d else None
-    hosts = c.strings(d, "customHostNames", path)
-    if cdn is not None:
-        if ips is not None:
-            c.err(f"{path}.ipAllowList", "access control can only be set when cdn is not enabled")
-        if hosts:
-            c.err(f"{path}.customHostNames", "custom host names can only be set when cdn is not enabled")
-    cross = None
-    if "crossSiteAccessPolicies" in d:
-        xp = f"{path}.crossSiteAccessPolicies"
-        xd = c.obj(d["crossSiteAccessPolicies"], xp, [], ["clientAccessPolicy", "crossDomainPolicy"]) or {}
-        cross = CrossSiteConfig(c.string(xd, "clientAccessPolicy", xp), c.string(xd, "crossDomainPolicy", xp))
-    return StreamingEndpointConfig(
-        name=name,
-        scale_units=c.integer(d, "scaleUnits", path, 0, 0, 10) or 0,
-        run_state=c.string(d, "runState", path, "Stopped", choices=("Running", "Stopped")) or "Stopped",
-        description=c.string(d, "description", path),
-        cdn=cdn,
-        ip_allow_list=ips,
-        custom_host_names=hosts,
-        cross_site=cross,
-        max_cache_age=c.integer(d, "maxCacheAge", path, None, 0, 31_536_000),
-    )
-
-
-def _live_output(c: _Checker, raw: Any, path: str, channel: str) -> LiveOutputConfig | None:
-    d = c.obj(
-        raw,
-        path,
-        ["name", "archiveWindow"],
-        ["rewindWindow", "manifestName", "description", "assetName", "locator", "filter"],
-    )
-    if d is None:
-        return None
-    name = (
-        c.string(
-            d, "name", path, pattern=LIVE_OUTPUT_NAME, max_len=256, rule="letters, digits and inner hyphens"
-        )
-        or ""
-    )
-    archive, archive_s = c.duration(d, "archiveWindow", path, 60, 25 * 3600, "PT1M", "PT25H")
-    rewind, rewind_s = c.duration(d, "rewindWindow", path, 60, 25 * 3600, "PT1M", "PT25H")
-    if rewind_s is not None and archive_s is not None and rewind_s > archive_s:
-        c.err(f"{path}.rewindWindow", f"must not exceed archiveWindow ({archive}); got {rewind}")
-    lp = f"{path}.locator"
-    ld = c.obj(d.get("locator", {}), lp, [], ["name", "streamingPolicy", "contentKeyPolicy"]) or {}
-    filt = None
-    if "filter" in d:
-        fp = f"{path}.filter"
-        fd = (
-            c.obj(d["filter"], fp, [], ["name", "presentationWindow", "liveBackoff", "firstQualityBitrate"])
-            or {}
-        )
-        pw, pw_s = c.duration(fd, "presentationWindow", fp, 60, 25 * 3600, "PT1M", "PT25H")
-        if pw_s is not None and archive_s is not None and pw_s > archive_s:
-            c.err(f"{fp}.presentationWindow", f"must not exceed archiveWindow ({archive}); got {pw}")
-        lb, _ = c.duration(fd, "liveBackoff", fp, 0, 60, "PT0S", "PT60S")
-        filt = AssetFilterConfig(
-            name=c.name(fd, "name", fp, f"{name}-filter") or "",
-            presentation_window=pw,
-            live_backoff=lb,
-            first_quality_bitrate=c.integer(fd, "firstQualityBitrate", fp, None, 1, 100_000_000),
-        )
-    return LiveOutputConfig(
-        name=name,
-        archive_window=archive or "",
-        rewind_window=rewind,
-        manifest_name=c.name(d, "manifestName", path),
-        description=c.string(d, "description", path),
-        asset_name=c.name(d, "assetName", path, f"{channel}-{name}-archive") or "",
-        locator_name=c.name(ld, "name", lp, f"{channel}-{name}-locator") or "",
-        streaming_policy=c.name(ld, "streamingPolicy", lp, "Predefined_ClearStreamingOnly") or "",
-        content_key_policy=c.name(ld, "contentKeyPolicy", lp),
-        filter=filt,
-    )
-
-
-def _live_channel(c: _Checker, raw: Any, path: str) -> LiveChannelConfig | None:
-    d = c.obj(
-        raw,
-        path,
-        ["name", "outputs"],
-        [
-            "protocol", "encoding", "runState", "description", "ingestIpAllowList", "previewIpAllowList",
-            "useStaticHostname", "hostnamePrefix", "accessTokenSecret", "keyFrameInterval",
-        ],
-    )  # fmt: skip
-    if d is None:
-        return None
-    name = (
-        c.string(
-            d, "name", path, pattern=LIVE_EVENT_NAME, max_len=32, rule="letters, digits and inner hyphens"
-        )
-        or ""
-    )
-    ep = f"{path}.encoding"
-    ed = c.obj(d.get("encoding", {}), ep, [], ["type", "presetName"]) or {}
-    etype = (
-        c.string(ed, "type", ep, "PassthroughStandard", choices=tuple(MAX_OUTPUTS)) or "PassthroughStandard"
-    )
-    preset = c.string(ed, "presetName", ep)
-    if preset is not None:
-        allowed = LIVE_ENCODING_PRESETS.get(etype)
-        if allowed is None:
-            c.err(f"{ep}.presetName", f"only applies to live encoding (Standard, Premium1080p), not {etype}")
-        elif preset not in allowed:
-            c.err(f"{ep}.presetName", f"must be one of {', '.join(allowed)} for {etype}; got {preset!r}")
-    outputs = [
-        o for p, item in c.items(d, "outputs", path) if (o := _live_output(c, item, p, name)) is not None
-    ]
-    if len(outputs) > MAX_OUTPUTS[etype]:
-        c.err(
-            f"{path}.outputs",
-            f"{etype} allows at most {MAX_OUTPUTS[etype]} live output(s); got {len(outputs)}",
-        )
-    c.unique(((f"{path}.outputs[{i}].name", o.name) for i, o in enumerate(outputs)), "live output name")
-    c.unique(
-        ((f"{path}.outputs[{i}].manifestName", o.manifest_name) for i, o in enumerate(outputs)),
-        "manifest name",
-    )
-    use_static = c.boolean(d, "useStaticHostname", path, False)
-    prefix = c.string(
-        d,
-        "hostnamePrefix",
-        path,
-        pattern=LIVE_EVENT_NAME,
-        max_len=32,
-        rule="letters, digits and inner hyphens",
-    )
-    if prefix and not use_static:
-        c.err(f"{path}.hostnamePrefix", "only applies with useStaticHostname: true")
-    kfi, _ = c.duration(d, "keyFrameInterval", path, 0.5, 20, "PT0.5S", "PT20S")
-    if kfi and etype.startswith("Passthrough"):
-        c.err(f"{path}.keyFrameInterval", "only applies to live encoding (Standard, Premium1080p)")
-    return LiveChannelConfig(
-        name=name,
-        outputs=tuple(outputs),
-        protocol=c.string(d, "protocol", path, "RTMP", choices=("RTMP", "FragmentedMP4")) or "RTMP",
-        encoding_type=etype,
-        preset_name=preset,
-        run_state=c.string(d, "runState", path, "Stopped", choices=("Running", "StandBy", "Stopped"))
-        or "Stopped",
-        description=c.string(d, "description", path),
-        ingest_ip_allow_list=c.strings(d, "ingestIpAllowList", path, ("0.0.0.0/0",)),
-        preview_ip_allow_list=c.strings(d, "previewIpAllowList", path, ("0.0.0.0/0",)),
-        use_static_hostname=use_static,
-        hostname_prefix=prefix,
-        access_token_secret=c.string(
-            d, "accessTokenSecret", path, pattern=CONFIG_KEY, rule="a config key name"
-        ),
-        key_frame_interval=kfi,
-    )
-
-
-DRMS = ("PlayReady", "Widevine", "FairPlay", "ClearKey")
-
-
-def _key_policy(c: _Checker, raw: Any, path: str) -> ContentKeyPolicyConfig | None:
-    d = c.obj(raw, path, ["name", "options"], ["description"])
-    if d is None:
-        return None
-    options: list[KeyPolicyOptionConfig] = []
-    for op, item in c.items(d, "options", path, required=True):
-        o = c.obj(item, op, ["drm"], ["name", "restriction", "token", "fairPlay"])
-        if o is None:
-            continue
-        drm = c.string(o, "drm", op, choices=DRMS) or ""
-        restriction = c.string(o, "restriction", op, "open", choices=("open", "token")) or "open"
-        token = None
-        if restriction == "token" and "token" not in o:
-            c.err(f"{op}.token", "is required with restriction: token")
-        if restriction == "open" and "token" in o:
-            c.err(f"{op}.token", "only applies with restriction: token")
-        if "token" in o:
-            tp = f"{op}.token"
-            td = (
-                c.obj(o["token"], tp, ["issuer", "audience", "keySecret"], ["tokenType", "requiredClaims"])
-                or {}
-            )
-            token = TokenRestrictionConfig(
-                issuer=c.string(td, "issuer", tp) or "",
-                audience=c.string(td, "audience", tp) or "",
-                key_secret=c.string(td, "keySecret", tp, pattern=CONFIG_KEY, rule="a config key name") or "",
-                token_type=c.string(td, "tokenType", tp, "Jwt", choices=("Jwt", "Swt")) or "Jwt",
-                required_claims=c.strings(td, "requiredClaims", tp),
-            )
-        fp_secrets: dict[str, str | None] = {}
-        if drm == "FairPlay":
-            fp = f"{op}.fairPlay"
-            if "fairPlay" not in o:
-                c.err(fp, "is required for drm FairPlay (askSecret, pfxSecret, pfxPasswordSecret)")
-            fd = c.obj(o.get("fairPlay", {}), fp, ["askSecret", "pfxSecret", "pfxPasswordSecret"], []) or {}
-            for key in ("askSecret", "pfxSecret", "pfxPasswordSecret"):
-                fp_secrets[key] = c.string(fd, key, fp, pattern=CONFIG_KEY, rule="a config key name")
-        elif "fairPlay" in o:
-            c.err(f"{op}.fairPlay", "only applies to drm FairPlay")
-        options.append(
-            KeyPolicyOptionConfig(
-                name=c.name(o, "name", op, f"{drm or 'option'}{len(options)}") or "",
-                drm=drm,
-                token=token,
-                fairplay_ask_secret=fp_secrets.get("askSecret"),
-                fairplay_pfx_secret=fp_secrets.get("pfxSecret"),
-                fairplay_pfx_password_secret=fp_secrets.get("pfxPasswordSecret"),
-            )
-        )
-    c.unique(((f"{path}.options[{i}].name", o.name) for i, o in enumerate(options)), "option name")
-    return ContentKeyPolicyConfig(
-        name=c.name(d, "name", path) or "",
-        options=tuple(options),
-        description=c.string(d, "description", path),
-    )
-
-
-SCHEME_DRMS = {"envelope": {"ClearKey"}, "cenc": {"PlayReady", "Widevine"}, "cbcs": {"FairPlay"}}
-
-
-def _content_protection(c: _Checker, raw: Any, path: str) -> ContentProtectionConfig:
-    d = c.obj(raw, path, [], ["contentKeyPolicies", "streamingPolicies"]) or {}
-    policies = [p for pp, item in c.items(d, "contentKeyPolicies", path) if (p := _key_policy(c, item, pp))]
-    c.unique(
-        ((f"{path}.contentKeyPolicies[{i}].name", p.name) for i, p in enumerate(policies)),
-        "content key policy name",
-    )
-    by_name = {p.name: p for p in policies}
-    streaming: list[StreamingPolicyConfig] = []
-    for sp, item in c.items(d, "streamingPolicies", path):
-        s = c.obj(item, sp, ["name", "scheme"], ["contentKeyPolicy", "protocols"])
-        if s is None:
-            continue
-        scheme = c.string(s, "scheme", sp, choices=("clear", "envelope", "cenc", "cbcs")) or ""
-        ckp = c.name(s, "contentKeyPolicy", sp)
-        if scheme == "clear" and ckp:
-            c.err(f"{sp}.contentKeyPolicy", "a clear streaming policy takes no content key policy")
-        if scheme in SCHEME_DRMS:
-            if not ckp:
-                c.err(f"{sp}.contentKeyPolicy", f"is required for scheme {scheme}")
-            elif ckp not in by_name:
-                c.err(
-                    f"{sp}.contentKeyPolicy",
-                    f"unknown content key policy {ckp!r} (declared: {', '.join(by_name) or 'none'})",
-                )
-            elif not SCHEME_DRMS[scheme] & {o.drm for o in by_name[ckp].options}:
-                c.err(
-                    f"{sp}.contentKeyPolicy",
-                    f"scheme {scheme} needs a {' or '.join(sorted(SCHEME_DRMS[scheme]))} option in {ckp!r}",
-                )
-        protocols = c.strings(s, "protocols", sp, ("dash", "hls", "smoothStreaming"))
-        for i, proto in enumerate(protocols):
-            if proto not in ("dash", "hls", "smoothStreaming", "download"):
-                c.err(
-                    f"{sp}.protocols[{i}]",
-                    f"must be one of dash, hls, smoothStreaming, download; got {proto!r}",
-                )
-        if scheme == "cbcs" and set(protocols) - {"hls", "dash"}:
-            c.err(f"{sp}.protocols", "cbcs (FairPlay) supports only hls and dash")
-        streaming.append(
-            StreamingPolicyConfig(
-                name=c.name(s, "name", sp) or "", scheme=scheme, content_key_policy=ckp, protocols=protocols
-            )
-        )
-    c.unique(
-        ((f"{path}.streamingPolicies[{i}].name", x.name) for i, x in enumerate(streaming)),
-        "streaming policy name",
-    )
-    for i, sp_cfg in enumerate(streaming):
-        if sp_cfg.name.lower().startswith("predefined_"):
-            c.err(f"{path}.streamingPolicies[{i}].name", "names starting with Predefined_ are reserved")
-    return ContentProtectionConfig(tuple(policies), tuple(streaming))
-
-
-def parse_stage_config(raw: Any, has_secret: Callable[[str], bool] | None = None) -> StageConfig:
+def parse_stage_config(raw: Any, secret: Callable[[str], str | None] | None = None) -> StageConfig:
     """Validate ``raw`` (the ``ams-media:environment`` object) and return the typed config.
 
-    ``has_secret(key)`` says whether ``ams-media:<key>`` is set; when given, every ``*Secret`` reference
-    must exist. Raises `StageConfigError` with every problem found.
+    ``secret(key)`` returns the value of ``ams-media:<key>`` (or None when unset); when given, every
+    ``*Secret`` reference must exist and obey its rule. Raises `StageConfigError` with every problem found.
     """
-    c = _Checker()
-    d = c.obj(
-        raw,
-        ROOT,
-        ["stage", "location", "resourceGroup", "account"],
-        ["tags", "transforms", "streamingEndpoints", "liveChannels", "contentProtection"],
-    )
-    if d is None:
-        raise StageConfigError(c.errors)
-    tags: dict[str, str] = {}
-    tv = c.get(d, "tags", ROOT, dict, {})
-    if isinstance(tv, dict):
-        for k, v in tv.items():
-            if not isinstance(v, str):
-                c.err(f"{ROOT}.tags.{k}", f"must be a string, got {_type_name(v)}")
-            else:
-                tags[k] = v
-    transforms = [t for p, item in c.items(d, "transforms", ROOT) if (t := _transform(c, item, p))]
-    endpoints = [
-        e for p, item in c.items(d, "streamingEndpoints", ROOT) if (e := _streaming_endpoint(c, item, p))
-    ]
-    extra = [e for e in endpoints if e.name.lower() != DEFAULT_ENDPOINT]
-    if len(extra) > MAX_STREAMING_ENDPOINTS - 1:
-        c.err(
-            f"{ROOT}.streamingEndpoints",
-            f"an account allows at most {MAX_STREAMING_ENDPOINTS} streaming endpoints including the"
-            f" '{DEFAULT_ENDPOINT}' one it is created with; configure '{DEFAULT_ENDPOINT}' plus at most"
-            f" {MAX_STREAMING_ENDPOINTS - 1} more (got {len(extra)} others)",
-        )
-    channels = [ch for p, item in c.items(d, "liveChannels", ROOT) if (ch := _live_channel(c, item, p))]
-    if len(channels) > MAX_LIVE_EVENTS:
-        c.err(
-            f"{ROOT}.liveChannels",
-            f"an account allows at most {MAX_LIVE_EVENTS} live events; got {len(channels)}",
-        )
-    protection = _content_protection(c, d.get("contentProtection", {}), f"{ROOT}.contentProtection")
-    cfg = StageConfig(
-        stage=c.string(d, "stage", ROOT, pattern=STAGE_NAME, rule="a lowercase stage name like dev") or "",
-        location=c.string(
-            d, "location", ROOT, pattern=re.compile(r"^[a-z0-9]+$"), rule="an Azure region like westeurope"
-        )
-        or "",
-        resource_group=_resource_group(c, d.get("resourceGroup", {}), f"{ROOT}.resourceGroup"),
-        account=_account(c, d.get("account", {}), f"{ROOT}.account"),
-        tags=tags,
-        transforms=tuple(transforms),
-        streaming_endpoints=tuple(endpoints),
-        live_channels=tuple(channels),
-        content_protection=protection,
-    )
-    # cross-section rules
-    c.unique(((f"{ROOT}.transforms[{i}].name", t.name) for i, t in enumerate(transforms)), "transform name")
-    c.unique(
-        ((f"{ROOT}.streamingEndpoints[{i}].name", e.name) for i, e in enumerate(endpoints)),
-        "streaming endpoint name",
-    )
-    c.unique(
-        ((f"{ROOT}.liveChannels[{i}].name", ch.name) for i, ch in enumerate(channels)), "live channel name"
-    )
-    for kind, attr in (("asset name", "asset_name"), ("streaming locator name", "locator_name")):
-        c.unique(
-            (
-                (f"{ROOT}.liveChannels[{i}].outputs[{j}].{attr.split('_')[0]}Name", getattr(o, attr))
-                for i, ch in enumerate(channels)
-                for j, o in enumerate(ch.outputs)
-            ),
-            kind,
-        )
-    policies = {p.name for p in protection.streaming_policies}
-    keys = {p.name for p in protection.content_key_policies}
-    for i, ch in enumerate(channels):
-        for j, o in enumerate(ch.outputs):
-            lp = f"{ROOT}.liveChannels[{i}].outputs[{j}].locator"
-            if o.streaming_policy not in PREDEFINED_STREAMING_POLICIES and o.streaming_policy not in policies:
-                c.err(
-                    f"{lp}.streamingPolicy",
-                    f"unknown streaming policy {o.streaming_policy!r}"
-                    " (predefined or contentProtection.streamingPolicies)",
-                )
-            if o.content_key_policy and o.content_key_policy not in keys:
-                c.err(f"{lp}.contentKeyPolicy", f"unknown content key policy {o.content_key_policy!r}")
-    if has_secret is not None:
-        for path, key in cfg.secret_refs():
-            if not has_secret(key):
-                c.err(
-                    path, f"config key ams-media:{key} is not set (pulumi config set --secret {key} <value>)"
-                )
-    if c.errors:
-        raise StageConfigError(c.errors)
+    if not isinstance(raw, dict):
+        raise StageConfigError([f"{ROOT}: must be an object, got {_type_name(raw)}"])
+    try:
+        cfg = StageConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise StageConfigError(format_errors(exc)) from None
+    if secret is not None:
+        errors = []
+        for path, key, rule in cfg.secret_refs():
+            value = secret(key)
+            if value is None:
+                hint = f"pulumi config set --secret {key} <value>"
+                errors.append(f"{path}: config key ams-media:{key} is not set ({hint})")
+            elif rule and (problem := R.RULES[rule](value)):
+                errors.append(f"{path}: config key ams-media:{key} {problem} (rule: {rule})")
+        if errors:
+            raise StageConfigError(errors)
     return cfg
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a stack file (``config: ams-media:environment: …``), for editors."""
+    env = StageConfig.model_json_schema(by_alias=True, mode="validation")
+    defs = env.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ams-media stack file (stacks/Pulumi.<stage>.yaml)",
+        "description": "Generated from components/config.py (python -m components.config); do not edit.",
+        "type": "object",
+        "properties": {
+            "config": {
+                "type": "object",
+                "properties": {"ams-media:environment": env},
+                "required": ["ams-media:environment"],
+            },
+            "encryptionsalt": {"type": "string"},
+            "secretsprovider": {"type": "string"},
+            "encryptedkey": {"type": "string"},
+        },
+        "$defs": defs,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m components.config  -> rewrites stacks/stage-schema.json
+    SCHEMA_FILE.write_text(schema_text())
+    sys.stdout.write(f"wrote {SCHEMA_FILE}\n")

@@ -50,11 +50,11 @@ class ContentProtection(pulumi.ComponentResource):
             options = []
             for opt in pol.options:
                 fairplay = None
-                if opt.drm == "FairPlay":
+                if opt.fair_play is not None:
                     fairplay = {
-                        "ask": secret(opt.fairplay_ask_secret),
-                        "fairPlayPfx": secret(opt.fairplay_pfx_secret),
-                        "fairPlayPfxPassword": secret(opt.fairplay_pfx_password_secret),
+                        "ask": secret(opt.fair_play.ask_secret),
+                        "fairPlayPfx": secret(opt.fair_play.pfx_secret),
+                        "fairPlayPfxPassword": secret(opt.fair_play.pfx_password_secret),
                     }
                 token_key = secret(opt.token.key_secret) if opt.token else None
                 options.append(key_policy_option(opt, token_key, fairplay))
@@ -74,11 +74,8 @@ class ContentProtection(pulumi.ComponentResource):
         for sp in args.streaming_policies:
             body = streaming_policy_properties(sp, drms.get(sp.content_key_policy or "", ()))
             if sp.content_key_policy:
-                if sp.content_key_policy not in self.content_key_policies:
-                    raise ValueError(
-                        f"streaming policy {sp.name}: unknown content key policy {sp.content_key_policy!r}"
-                    )
-                # reference the deployed name so the policy is created after its key policy
+                # ContentProtectionConfig checked the reference; use the deployed name so the policy
+                # is created after its key policy
                 body["defaultContentKeyPolicyName"] = self.content_key_policies[sp.content_key_policy].name
             self.streaming_policies[sp.name] = StreamingPolicy(
                 f"{name}-sp-{sp.name}",

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from components._base import TYPE_PREFIX, child_opts, ip_allow, ticks, without_none
-from components.config import MAX_OUTPUTS, LiveChannelConfig, LiveOutputConfig
+from components.config import LiveChannelConfig, LiveOutputConfig
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,10 @@ class LiveChannelArgs:
 
 
 def live_event_properties(ch: LiveChannelConfig, access_token: Any = None) -> dict[str, Any]:
-    if len(ch.outputs) > MAX_OUTPUTS[ch.encoding_type]:
-        raise ValueError(
-            f"live channel {ch.name}: {ch.encoding_type} allows {MAX_OUTPUTS[ch.encoding_type]} outputs"
-        )
     encoding = without_none(
         {
-            "encodingType": ch.encoding_type,
-            "presetName": ch.preset_name,
+            "encodingType": ch.encoding.type,
+            "presetName": ch.encoding.preset_name,
             "keyFrameInterval": ch.key_frame_interval,
         }
     )
@@ -137,16 +133,17 @@ class LiveChannel(pulumi.ComponentResource):
                 ),
                 opts=child_opts(self),
             )
-            policy = args.streaming_policy_names.get(o.streaming_policy, o.streaming_policy)
+            loc = o.locator
+            policy = args.streaming_policy_names.get(loc.streaming_policy, loc.streaming_policy)
             locator_props: dict[str, Any] = {"assetName": asset.name, "streamingPolicyName": policy}
-            if o.content_key_policy:
+            if loc.content_key_policy:
                 locator_props["defaultContentKeyPolicyName"] = args.content_key_policy_names.get(
-                    o.content_key_policy, o.content_key_policy
+                    loc.content_key_policy, loc.content_key_policy
                 )
             self.locators[o.name] = StreamingLocator(
                 f"{prefix}-locator",
                 **common,
-                streaming_locator_name=o.locator_name,
+                streaming_locator_name=loc.name,
                 properties=locator_props,
                 # The live output writes the archive's manifest; a locator made after it has its
                 # streaming paths at creation instead of gaining them on the next refresh.

@@ -11,14 +11,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from components.config import (
-    BUILT_IN_PRESETS,
-    SCHEME_DRMS,
     H264LadderConfig,
     H264Rung,
     KeyPolicyOptionConfig,
     StreamingPolicyConfig,
     TransformOutputConfig,
 )
+from dynamic_providers.validate import rules
 
 ODATA = "@odata.type"
 
@@ -33,22 +32,9 @@ def _t(name: str) -> str:
 
 
 def validate_ladder(rungs: Sequence[H264Rung]) -> list[str]:
-    """Rung problems (empty list = fine): at least one rung, even sizes, descending bitrate and height."""
-    problems = []
-    if not rungs:
-        problems.append("rungs: an H.264 ladder needs at least one rung")
-    for i, r in enumerate(rungs):
-        if r.width % 2 or r.height % 2:
-            problems.append(f"rungs[{i}]: width and height must be even ({r.width}x{r.height})")
-        if r.bitrate <= 0:
-            problems.append(f"rungs[{i}].bitrate: must be positive")
-        if r.max_bitrate is not None and r.max_bitrate < r.bitrate:
-            problems.append(f"rungs[{i}].maxBitrate: must be at least bitrate")
-        if i and r.bitrate >= rungs[i - 1].bitrate:
-            problems.append(f"rungs[{i}].bitrate: rungs must be ordered by descending bitrate")
-        if i and r.height > rungs[i - 1].height:
-            problems.append(f"rungs[{i}].height: rungs must not grow in height")
-    return problems
+    """Rung problems (empty list = fine), by the H.264 ladder rules in dynamic_providers.validate."""
+    found = rules.ladder_problems([(r.width, r.height, r.bitrate, r.max_bitrate) for r in rungs])
+    return [f"{key}: {msg} (rule: {rule})" for key, rule, msg in found]
 
 
 def h264_ladder(
@@ -110,8 +96,9 @@ def ladder_preset(ladder: H264LadderConfig) -> dict[str, Any]:
 
 
 def built_in_preset(name: str) -> dict[str, Any]:
-    if name not in BUILT_IN_PRESETS:
-        raise ValueError(f"unknown built-in preset {name!r}; one of {', '.join(BUILT_IN_PRESETS)}")
+    problem = rules.BUILT_IN_PRESET(name)
+    if problem:
+        raise ValueError(f"built-in preset {problem} (rule: {rules.BUILT_IN_PRESET.name})")
     return {ODATA: _t("BuiltInStandardEncoderPreset"), "presetName": name}
 
 
@@ -120,23 +107,13 @@ def audio_analyzer_preset(language: str = "en-US") -> dict[str, Any]:
 
 
 def transform_output(output: TransformOutputConfig) -> dict[str, Any]:
-    """One TransformOutput; exactly one of the output's preset fields must be set."""
-    chosen = [
-        v
-        for v in (output.built_in_preset, output.h264_ladder, output.audio_analyzer_language)
-        if v is not None
-    ]
-    if len(chosen) != 1:
-        raise ValueError(
-            "exactly one preset per transform output"
-            f" (built_in_preset, h264_ladder, audio_analyzer_language); got {len(chosen)}"
-        )
+    """One TransformOutput (the config model guarantees exactly one preset)."""
     if output.built_in_preset is not None:
         preset = built_in_preset(output.built_in_preset)
     elif output.h264_ladder is not None:
         preset = ladder_preset(output.h264_ladder)
     else:
-        preset = audio_analyzer_preset(output.audio_analyzer_language or "en-US")
+        preset = audio_analyzer_preset(output.audio_analyzer.language if output.audio_analyzer else "en-US")
     return {"preset": preset, "onError": output.on_error, "relativePriority": output.relative_priority}
 
 
@@ -231,7 +208,7 @@ def streaming_policy_properties(policy: StreamingPolicyConfig, drms: Iterable[st
     protocols = {p: p in policy.protocols for p in ("download", "dash", "hls", "smoothStreaming")}
     if policy.scheme == "clear":
         return {"noEncryption": {"enabledProtocols": protocols}}
-    if policy.scheme not in SCHEME_DRMS:
+    if policy.scheme not in rules.SCHEME_DRMS:
         raise ValueError(f"unknown streaming policy scheme {policy.scheme!r}")
     if not policy.content_key_policy:
         raise ValueError(f"streaming policy {policy.name}: scheme {policy.scheme} needs a content key policy")

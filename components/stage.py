@@ -56,7 +56,7 @@ def load_stage_config(config: pulumi.Config) -> StageConfig:
         raw = json.loads(raw_text)
     except json.JSONDecodeError:
         raw = raw_text  # a plain string: the validator reports "must be an object"
-    return parse_stage_config(raw, has_secret=lambda key: config.get(key) is not None)
+    return parse_stage_config(raw, secret=config.get)
 
 
 def build_stage(
@@ -66,7 +66,7 @@ def build_stage(
 ) -> Stage:
     """Register every component of a stage. ``secrets`` maps (or resolves) secret config key names."""
     lookup = secrets if callable(secrets) else secrets.__getitem__
-    secret_values = {key: lookup(key) for _, key in cfg.secret_refs()}
+    secret_values = {key: lookup(key) for _, key, _ in cfg.secret_refs()}
     account = MediaAccount(
         f"{cfg.stage}-media",
         MediaAccountArgs(

@@ -26,10 +26,6 @@ class StreamingEndpointArgs:
 
 
 def endpoint_properties(e: StreamingEndpointConfig) -> dict[str, Any]:
-    if e.cdn is not None and (e.ip_allow_list is not None or e.custom_host_names):
-        raise ValueError(
-            f"streaming endpoint {e.name}: access control and custom host names need cdn disabled"
-        )
     props: dict[str, Any] = {
         "description": e.description,
         "cdnEnabled": e.cdn is not None,

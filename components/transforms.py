@@ -16,7 +16,7 @@ from components.presets import transform_properties
 class EncodingTransformsArgs:
     """``transforms``: each a `TransformConfig` (name, description, outputs). Every output sets exactly
     one preset: ``built_in_preset``, ``h264_ladder`` (rungs in descending bitrate) or
-    ``audio_analyzer_language``; violations raise ``ValueError`` while the program runs (preview)."""
+    ``audio_analyzer``; the config models reject violations when they are built."""
 
     resource_group_name: pulumi.Input[str]
     account_name: pulumi.Input[str]
@@ -34,17 +34,8 @@ class EncodingTransforms(pulumi.ComponentResource):
         super().__init__(f"{TYPE_PREFIX}:EncodingTransforms", name, None, opts)
         from dynamic_providers import Transform
 
-        # Build (and so validate) every transform before registering any of them.
-        problems, bodies = [], {}
-        for t in args.transforms:
-            try:
-                bodies[t.name] = transform_properties(t.outputs, t.description)
-            except ValueError as exc:
-                problems.append(f"transform {t.name}: {exc}")
-        if len({t.name.lower() for t in args.transforms}) != len(args.transforms):
-            problems.append("transform names must be unique")
-        if problems:
-            raise ValueError("; ".join(problems))
+        # The configs were validated by the schema (StageConfig checks name uniqueness across transforms).
+        bodies = {t.name: transform_properties(t.outputs, t.description) for t in args.transforms}
         self.transforms = {
             t.name: Transform(
                 f"{name}-{t.name}",

@@ -3,11 +3,8 @@ corrected to the service limits in the AMS docs and the REST spec)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
-
-import isodate
 
 _FORBIDDEN = set("<>%&:\\?/*+.'")
 _LIVE = re.compile(r"^[a-zA-Z0-9]+(-*[a-zA-Z0-9])*$")
@@ -119,15 +116,3 @@ def check_container_name(name: object) -> str | None:
             "digit (storage container naming rule)"
         )
     return None
-
-
-def parse_duration(value: object) -> datetime.timedelta | None:
-    if isinstance(value, datetime.timedelta):
-        return value
-    if not isinstance(value, str):
-        return None
-    try:
-        d = isodate.parse_duration(value)
-    except Exception:
-        return None
-    return d if isinstance(d, datetime.timedelta) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +11,14 @@ import pytest
 import yaml
 
 from components.config import (
+    AudioAnalyzerConfig,
     H264Rung,
     StageConfigError,
     TransformOutputConfig,
-    parse_duration,
     parse_stage_config,
 )
 from components.presets import h264_ladder, streaming_policy_properties, transform_output
+from dynamic_providers.validate import parse_duration
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 
@@ -25,15 +27,15 @@ def stage(name: str) -> dict[str, Any]:
     return yaml.safe_load((STACKS / f"Pulumi.{name}.yaml").read_text())["config"]["ams-media:environment"]
 
 
-def errors_of(raw: Any, has_secret: Any = None) -> list[str]:
+def errors_of(raw: Any, secret: Any = None) -> list[str]:
     with pytest.raises(StageConfigError) as info:
-        parse_stage_config(raw, has_secret)
+        parse_stage_config(raw, secret)
     return info.value.errors
 
 
 @pytest.mark.parametrize("name", ["local", "dev", "staging", "prod"])
 def test_every_stack_file_is_valid(name: str) -> None:
-    cfg = parse_stage_config(stage(name), lambda key: True)
+    cfg = parse_stage_config(stage(name), lambda key: "c2VjcmV0")
     assert cfg.stage == name
     assert cfg.uses_azure_native is (name != "local")
 
@@ -64,7 +66,7 @@ def test_collects_all_errors_with_full_paths() -> None:
     errs = errors_of(raw)
     assert (
         "environment.liveChannels[1].outputs[0].archiveWindow: must be between PT1M and PT25H; got PT26H"
-        in errs
+        " (rule: live_output.archive_window)" in errs
     )
     assert any(e.startswith("environment.account.name:") for e in errs)
     assert any(e.startswith("environment.bogus: unknown key") for e in errs)
@@ -184,7 +186,7 @@ BAD_CASES: list[tuple[str, Any, str]] = [
     (
         "bad run state",
         lambda r: r["liveChannels"][0].update(runState="Paused"),
-        "environment.liveChannels[0].runState: must be one of Running, StandBy, Stopped",
+        "environment.liveChannels[0].runState: must be one of Stopped, StandBy, Running",
     ),
     (
         "hostname prefix without static",
@@ -217,7 +219,7 @@ def test_root_must_be_an_object() -> None:
 
 
 def test_missing_secret_is_reported_with_path() -> None:
-    errs = errors_of(stage("prod"), lambda key: key != "fairPlayAsk")
+    errs = errors_of(stage("prod"), lambda key: None if key == "fairPlayAsk" else "c2VjcmV0")
     assert errs == [
         "environment.contentProtection.contentKeyPolicies[1].options[0].fairPlay.askSecret: "
         "config key ams-media:fairPlayAsk is not set (pulumi config set --secret fairPlayAsk <value>)"
@@ -225,16 +227,18 @@ def test_missing_secret_is_reported_with_path() -> None:
 
 
 def test_duration_parser() -> None:
-    assert parse_duration("PT1M") == 60
-    assert parse_duration("PT25H") == 90000
-    assert parse_duration("P1DT1H") == 90000
-    assert parse_duration("PT0.5S") == 0.5
+    assert parse_duration("PT1M") == timedelta(minutes=1)
+    assert parse_duration("PT25H") == timedelta(hours=25)
+    assert parse_duration("P1DT1H") == timedelta(hours=25)
+    assert parse_duration("PT0.5S") == timedelta(seconds=0.5)
     for bad in ("P", "PT", "1H", "PT1X", "P1DT"):
         assert parse_duration(bad) is None
 
 
 def test_h264_ladder_helper() -> None:
-    preset = h264_ladder([H264Rung(1280, 720, 3_000_000, label="hd"), H264Rung(640, 360, 800_000)])
+    hd = H264Rung(width=1280, height=720, bitrate=3_000_000, label="hd")
+    sd = H264Rung(width=640, height=360, bitrate=800_000)
+    preset = h264_ladder([hd, sd])
     video = preset["codecs"][1]
     assert preset["@odata.type"] == "#Microsoft.Media.StandardEncoderPreset"
     assert [(layer["width"], layer["height"], layer["label"]) for layer in video["layers"]] == [
@@ -242,7 +246,7 @@ def test_h264_ladder_helper() -> None:
         ("640", "360", "360p"),
     ]
     with pytest.raises(ValueError, match="descending bitrate"):
-        h264_ladder([H264Rung(640, 360, 800_000), H264Rung(1280, 720, 3_000_000)])
+        h264_ladder([sd, hd])
     with pytest.raises(ValueError, match="at least one rung"):
         h264_ladder([])
 
@@ -250,7 +254,7 @@ def test_h264_ladder_helper() -> None:
 def test_transform_output_needs_exactly_one_preset() -> None:
     with pytest.raises(ValueError, match="exactly one preset"):
         transform_output(
-            TransformOutputConfig(built_in_preset="AdaptiveStreaming", audio_analyzer_language="en-US")
+            TransformOutputConfig(built_in_preset="AdaptiveStreaming", audio_analyzer=AudioAnalyzerConfig())
         )
     out = transform_output(TransformOutputConfig(built_in_preset="AdaptiveStreaming"))
     assert out["preset"] == {

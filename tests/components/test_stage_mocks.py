@@ -119,7 +119,7 @@ def run_stage(name: str) -> Run:
         return response
 
     monitor.RegisterResource = register
-    cfg = parse_stage_config(_stage_raw(name), lambda key: key in SECRET_VALUES)
+    cfg = parse_stage_config(_stage_raw(name), SECRET_VALUES.get)
     result: dict[str, Any] = {}
 
     @pulumi.runtime.test
