@@ -96,8 +96,10 @@ def test_killed_up_leaves_no_processes_and_the_next_run_heals_the_stack(
     proj.write_program(
         header(connection)
         + account_block(acct)
-        + "tr = dp.Transform('tr', resource_group_name=RG, account_name=A, properties={'outputs': [{'preset': {\n"
-        "    '@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset', 'presetName': 'AdaptiveStreaming'}}]})\n"
+        + """
+preset = {'@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset', 'presetName': 'AdaptiveStreaming'}
+tr = dp.Transform('tr', resource_group_name=RG, account_name=A, properties={'outputs': [{'preset': preset}]})
+"""
     )
     proj.ensure_stack()
     # The transform's create hangs in its first request, so the kill lands mid-create.
