@@ -212,3 +212,48 @@ def test_guard_leaves_pending_operations_of_a_locked_stack_and_only_warns_on_pre
     finally:
         os.chdir(cwd)
     assert stack_file.read_text() == before
+
+
+@pytest.mark.engine
+@pytest.mark.xdist_group("pipeline-recovery")
+def test_up_survives_an_emulator_restart_on_the_same_port(tmp_path: Path, pulumi_cli_dir: Path) -> None:
+    from emulator.launcher import arm_env, start_emulator
+
+    state = tmp_path / "emulator"
+    emu = start_emulator(state, durations={"account": 0.1, "liveevent.create": 4})
+    conn = emu.connection
+    proj = PulumiProject(tmp_path / "restart", env={**arm_env(conn), **repo_env()})
+    proj.write_program(
+        header(conn)
+        + account_block("restart01")
+        + "ev = dp.LiveEvent('ev', resource_group_name=RG, account_name=A, location=LOC,\n"
+        "    properties={'input': {'streamingProtocol': 'RTMP'}})\n"
+    )
+    proj.ensure_stack()
+    cli = subprocess.Popen(
+        [str(PULUMI), "up", "--yes", "--skip-preview", "--stack", proj.stack],
+        cwd=proj.dir,
+        env=proj.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(
+            lambda: any(o["kind"] == "liveevent" for o in emu.admin.operations()), "the live event's create"
+        )
+        emu.stop()
+        emu = start_emulator(state)  # the LRO in flight completes after the restart
+        assert emu.connection["port"] == conn["port"]
+        output, _ = cli.communicate(timeout=600)
+        assert cli.returncode == 0, output[-3000:]
+        assert proj.preview(expect_no_changes=True).returncode == 0
+        from tests.providers.helpers import sdk_client
+
+        client = sdk_client(arm_env(emu.connection))
+        assert [e.name for e in client.live_events.list(conn["resource_group"], "restart01")] == ["ev"]
+        proj.destroy().check()
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        emu.stop()
