@@ -1,5 +1,6 @@
 """Content key policy. FairPlay ASK/PFX/password and token-restriction keys are secrets; GET never returns
-them, so refresh keeps the desired values (read never pulls them into state)."""
+them, so refresh reads them through getPolicyPropertiesWithSecrets and compares them with the desired values
+without writing them anywhere (core/secret_drift.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ SPEC = EntitySpec(
 
 class ContentKeyPolicyProvider(ArmResourceProvider):
     spec = SPEC
+
+    def live_secret_body(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        props = self.read_secret_action(
+            "getPolicyPropertiesWithSecrets",
+            lambda: c.content_key_policies.get_policy_properties_with_secrets(*self._path_values(inputs)),
+        )
+        return {"properties": props.serialize(keep_readonly=True)}
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         errs = []

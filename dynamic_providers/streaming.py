@@ -62,6 +62,16 @@ def _ts(v: Any) -> datetime.datetime | None:
 class StreamingLocatorProvider(ArmResourceProvider):
     spec = LOCATOR
 
+    def live_secret_body(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        """listContentKeys, ordered like the desired keys (matched by ID): each is compared with its own."""
+        keys = self.read_secret_action(
+            "listContentKeys", lambda: c.streaming_locators.list_content_keys(*self._path_values(inputs))
+        )
+        by_id = {str(k.id).lower(): k.serialize(keep_readonly=True) for k in keys.content_keys or []}
+        wanted = (inputs.get("properties") or {}).get("contentKeys") or []
+        ordered = [by_id.get(str(w.get("id", "")).lower(), {}) for w in wanted if isinstance(w, dict)]
+        return {"properties": {"contentKeys": ordered}}
+
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         p = inputs.get("properties") or {}
         s, e = _ts(p.get("startTime")), _ts(p.get("endTime"))

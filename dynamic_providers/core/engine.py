@@ -42,6 +42,8 @@ from .normalize import (
     unwrap_secrets,
     wrap_secret_paths,
 )
+from .secret_drift import DRIFT_TAG, UNCHECKED_TAG, SecretsUnreadable, say
+from .secret_drift import compare as compare_secrets
 from .spec import EntitySpec
 
 PROVIDER_KEY = "__provider"
@@ -158,6 +160,23 @@ class ArmResourceProvider(ResourceProvider):
 
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
         return {}
+
+    def live_secret_body(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        """The live body holding the secret values (for secret drift); GET's body unless the service needs a
+        secret-reading action. Raises SecretsUnreadable when the caller may not read them."""
+        return self.live_body(live)
+
+    def read_secret_action(self, what: str, fn: Callable[[], Any]) -> Any:
+        """Call a secret-reading action; a 403 (Reader) becomes SecretsUnreadable naming the action."""
+        from azure.core.exceptions import HttpResponseError
+
+        try:
+            return fn()
+        except HttpResponseError as e:
+            if e.status_code == 403:
+                code = getattr(getattr(e, "error", None), "code", None) or "AuthorizationFailed"
+                raise SecretsUnreadable(f"{code}: the caller may not call {what}") from None
+            raise
 
     def needs_body_update(
         self, new: dict[str, Any], old: dict[str, Any] | None, live_body: dict[str, Any]
@@ -417,11 +436,31 @@ class ArmResourceProvider(ResourceProvider):
                 old.get("properties") or {}, lb.get("properties", {}), keep, "properties"
             )
         new_inputs.update(self.live_extra_inputs(live, old))
-        new_inputs = strip_none(new_inputs)
+        new_inputs = self.secret_drift(c, strip_none(new_inputs), live)
         outs = self.outputs(c, new_inputs | {"adopt": props.get("adopt")}, live)
         read_inputs = dict(new_inputs)
         read_inputs["adopt"] = bool(props.get("adopt"))
         return ReadResult(self.live_id(live, old) or id_, outs, self._mark_secrets(read_inputs))
+
+    def secret_drift(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+        """Compare live and desired secrets; drifted leaves become fingerprints (see core/secret_drift.py)."""
+        if not self.spec.secrets:
+            return inputs
+        reason = "the service does not return it"
+        try:
+            live_secrets: dict[str, Any] | None = self.live_secret_body(c, inputs, live)
+        except SecretsUnreadable as e:
+            live_secrets, reason = None, str(e)
+        result = compare_secrets(inputs, live_secrets, self.spec.secrets)
+        for path in result.drifted:
+            say(f"{DRIFT_TAG} {self._what(inputs)}: {path} changed outside Pulumi (value not shown)")
+        if result.unchecked:
+            say(
+                f"{UNCHECKED_TAG} {self.spec.type_name}: secret properties not compared ({reason}); "
+                f"first: {self._what(inputs)} {result.unchecked[0]}",
+                once_key=f"{self.spec.type_name}:{reason}",
+            )
+        return dict(result.inputs)
 
     # ------------------------------------------------------------------ update
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
