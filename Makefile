@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PULUMI := scripts/pulumi
 EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator
 
-.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down test lint lock bench
+.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test lint lock bench
 
 help:
 	@echo "make up | test | preview | drift | refresh | down | cli | emulator | emulator-stop | lint  (STACK=$(STACK))"
@@ -52,13 +52,22 @@ up: venv node emulator stack
 preview: venv stack $(if $(filter local,$(STACK)),emulator)
 	$(call with_env,$(PULUMI) preview --diff --stack $(STACK))
 
+# The engine's drift preview, plus secret drift and the entities in the stack's accounts that it does not
+# manage; exit 0 clean, 1 drift, 2 error, 3 nothing drifted but some secrets could not be checked (Reader).
 drift: venv stack $(if $(filter local,$(STACK)),emulator)
-	$(call with_env,$(PULUMI) preview --refresh --expect-no-changes --diff --stack $(STACK))
+	$(call with_env,$(PY) -m explorer drift --stack $(STACK))
+
+# Every entity of the stack's accounts: state, managing resource or UNMANAGED, what costs money now.
+# ARGS="--json" for pipelines.
+inventory: venv stack $(if $(filter local,$(STACK)),emulator)
+	$(call with_env,$(PY) -m explorer inventory --stack $(STACK) $(ARGS))
 
 refresh: venv stack $(if $(filter local,$(STACK)),emulator)
 	$(call with_env,$(PULUMI) refresh --yes --diff --stack $(STACK))
 
+# Refused (before anything is deleted) while the stack's accounts hold entities it does not manage.
 down: venv stack $(if $(filter local,$(STACK)),emulator)
+	$(call with_env,$(PY) -m explorer destroy-check --stack $(STACK))
 	$(call with_env,$(PULUMI) destroy --yes --stack $(STACK))
 	$(if $(filter local,$(STACK)),$(PY) -m emulator stop --state-dir .emulator)
 
@@ -71,7 +80,7 @@ test: venv node lint
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy components dynamic_providers emulator tests benchmarks __main__.py
+	$(PY) -m mypy components dynamic_providers emulator explorer tests benchmarks __main__.py
 
 bench: venv node
 	@scripts/ensure-cli.sh >/dev/null

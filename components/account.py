@@ -31,6 +31,8 @@ class MediaAccountArgs:
     resource_group: ResourceGroupConfig
     location: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    adopt: bool = False
+    """Take over an account that already exists (bring an existing account under code)."""
 
 
 def _role_definition(scope_id: str, role_id: str) -> str:
@@ -147,6 +149,8 @@ class MediaAccount(pulumi.ComponentResource):
             tags=tags,
             identity=identity,
             properties=properties,
+            allow_deletion_with_contents=acc.allow_deletion_with_contents,
+            adopt=args.adopt,
             opts=child_opts(self, protect=protect, depends_on=depends_on),
         )
         self.account_id = self.account.id

@@ -186,6 +186,11 @@ class AccountConfig(Schema):
         description="allow a change (location, name) that replaces the account and so everything in it; "
         "without it such a change fails at preview",
     )
+    allow_deletion_with_contents: StrictBool = Field(
+        False,
+        description="let destroy (or a replacement) delete the account while it still holds entities the "
+        "stack does not manage; without it that delete is refused, listing them",
+    )
     key_delivery: KeyDeliveryConfig = KeyDeliveryConfig()
     encryption: EncryptionConfig = EncryptionConfig()
     public_network_access: Annotated[str, Checked(R.PUBLIC_NETWORK_ACCESS)] = "Enabled"
@@ -578,6 +583,35 @@ class ContentProtectionConfig(Schema):
         return self
 
 
+# ------------------------------------------------------------------------------------ unmanaged entities
+
+EntityKind = Literal[
+    "LiveEvent",
+    "LiveOutput",
+    "StreamingEndpoint",
+    "Transform",
+    "Job",
+    "Asset",
+    "AssetFilter",
+    "AccountFilter",
+    "ContentKeyPolicy",
+    "StreamingPolicy",
+    "StreamingLocator",
+]
+
+
+class IgnoreRule(Schema):
+    """Entities of ``kind`` whose name starts with ``name_prefix`` are known and not managed by the stack
+    (e.g. assets a media workflow creates): the drift check lists them apart and does not fail on them."""
+
+    kind: EntityKind
+    name_prefix: Annotated[str, Field(min_length=1, max_length=260)]
+
+
+class UnmanagedConfig(Schema):
+    ignore: tuple[IgnoreRule, ...] = ()
+
+
 # -------------------------------------------------------------------------------------------------- stage
 
 
@@ -595,6 +629,12 @@ class StageConfig(Schema):
     streaming_endpoints: tuple[StreamingEndpointConfig, ...] = ()
     live_channels: tuple[LiveChannelConfig, ...] = ()
     content_protection: ContentProtectionConfig = ContentProtectionConfig()
+    unmanaged: UnmanagedConfig = UnmanagedConfig()
+    adopt: StrictBool = Field(
+        False,
+        description="take over entities that already exist instead of failing 'already exists' (bring an "
+        "existing account under code; see `python -m explorer export`)",
+    )
 
     @model_validator(mode="after")
     def _across_sections(self) -> StageConfig:

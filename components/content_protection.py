@@ -24,6 +24,8 @@ class ContentProtectionArgs:
     content_key_policies: Sequence[ContentKeyPolicyConfig] = ()
     streaming_policies: Sequence[StreamingPolicyConfig] = ()
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    adopt: bool = False
+    """Take over entities that already exist (bring an existing account under code)."""
 
 
 class ContentProtection(pulumi.ComponentResource):
@@ -68,6 +70,7 @@ class ContentProtection(pulumi.ComponentResource):
                 account_name=args.account_name,
                 content_key_policy_name=pol.name,
                 properties=props,
+                adopt=args.adopt,
                 opts=child_opts(self),
             )
         self.streaming_policies: dict[str, Any] = {}
@@ -83,6 +86,7 @@ class ContentProtection(pulumi.ComponentResource):
                 account_name=args.account_name,
                 streaming_policy_name=sp.name,
                 properties=body,
+                adopt=args.adopt,
                 opts=child_opts(self),
             )
         self.content_key_policy_names = {k: v.name for k, v in self.content_key_policies.items()}

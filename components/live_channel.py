@@ -28,6 +28,8 @@ class LiveChannelArgs:
     streaming_policy_names: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     content_key_policy_names: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    adopt: bool = False
+    """Take over entities that already exist (bring an existing account under code)."""
 
 
 def live_event_properties(ch: LiveChannelConfig, access_token: Any = None) -> dict[str, Any]:
@@ -101,6 +103,7 @@ class LiveChannel(pulumi.ComponentResource):
             tags=dict(args.tags),
             properties=live_event_properties(ch, token),
             run_state=ch.run_state,
+            adopt=args.adopt,
             opts=child_opts(self),
         )
         self.assets: dict[str, Any] = {}
@@ -114,6 +117,7 @@ class LiveChannel(pulumi.ComponentResource):
                 **common,
                 asset_name=o.asset_name,
                 properties={"description": f"Archive of live output {ch.name}/{o.name}"},
+                adopt=args.adopt,
                 opts=child_opts(self),
             )
             self.assets[o.name] = asset
@@ -131,6 +135,7 @@ class LiveChannel(pulumi.ComponentResource):
                         "manifestName": o.manifest_name,
                     }
                 ),
+                adopt=args.adopt,
                 opts=child_opts(self),
             )
             loc = o.locator
@@ -145,6 +150,7 @@ class LiveChannel(pulumi.ComponentResource):
                 **common,
                 streaming_locator_name=loc.name,
                 properties=locator_props,
+                adopt=args.adopt,
                 # The live output writes the archive's manifest; a locator made after it has its
                 # streaming paths at creation instead of gaining them on the next refresh.
                 opts=child_opts(self, depends_on=[self.live_outputs[o.name]]),
@@ -156,6 +162,7 @@ class LiveChannel(pulumi.ComponentResource):
                     asset_name=asset.name,
                     filter_name=o.filter.name,
                     properties=filter_properties(o),
+                    adopt=args.adopt,
                     opts=child_opts(self),
                 )
         self.live_event_name = self.live_event.name

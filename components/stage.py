@@ -70,18 +70,26 @@ def build_stage(
     account = MediaAccount(
         f"{cfg.stage}-media",
         MediaAccountArgs(
-            account=cfg.account, resource_group=cfg.resource_group, location=cfg.location, tags=cfg.tags
+            account=cfg.account,
+            resource_group=cfg.resource_group,
+            location=cfg.location,
+            tags=cfg.tags,
+            adopt=cfg.adopt,
         ),
         opts,
     )
     common = {"resource_group_name": account.resource_group_name, "account_name": account.account_name}
     transforms = EncodingTransforms(
-        f"{cfg.stage}-transforms", EncodingTransformsArgs(**common, transforms=cfg.transforms), opts
+        f"{cfg.stage}-transforms",
+        EncodingTransformsArgs(**common, transforms=cfg.transforms, adopt=cfg.adopt),
+        opts,
     )
     endpoints = {
         e.name: StreamingEndpoint(
             f"{cfg.stage}-{e.name}",
-            StreamingEndpointArgs(**common, location=cfg.location, endpoint=e, tags=cfg.tags),
+            StreamingEndpointArgs(
+                **common, location=cfg.location, endpoint=e, tags=cfg.tags, adopt=cfg.adopt
+            ),
             opts,
         )
         for e in cfg.streaming_endpoints
@@ -93,6 +101,7 @@ def build_stage(
             content_key_policies=cfg.content_protection.content_key_policies,
             streaming_policies=cfg.content_protection.streaming_policies,
             secrets=secret_values,
+            adopt=cfg.adopt,
         ),
         opts,
     )
@@ -107,6 +116,7 @@ def build_stage(
                 streaming_policy_names=protection.streaming_policy_names,
                 content_key_policy_names=protection.content_key_policy_names,
                 tags=cfg.tags,
+                adopt=cfg.adopt,
             ),
             opts,
         )

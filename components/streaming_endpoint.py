@@ -23,6 +23,8 @@ class StreamingEndpointArgs:
     location: pulumi.Input[str]
     endpoint: StreamingEndpointConfig
     tags: Mapping[str, str] = field(default_factory=dict)
+    adopt: bool = False
+    """Take over entities that already exist (bring an existing account under code)."""
 
 
 def endpoint_properties(e: StreamingEndpointConfig) -> dict[str, Any]:
@@ -72,7 +74,7 @@ class StreamingEndpoint(pulumi.ComponentResource):
             scale_units=e.scale_units,
             run_state=e.run_state,
             # every account is created with a "default" endpoint: manage it instead of creating it
-            adopt=e.name.lower() == DEFAULT_ENDPOINT,
+            adopt=args.adopt or e.name.lower() == DEFAULT_ENDPOINT,
             opts=child_opts(self),
         )
         self.host_name = self.endpoint.host_name

@@ -21,6 +21,8 @@ class EncodingTransformsArgs:
     resource_group_name: pulumi.Input[str]
     account_name: pulumi.Input[str]
     transforms: Sequence[TransformConfig]
+    adopt: bool = False
+    """Take over entities that already exist (bring an existing account under code)."""
 
 
 class EncodingTransforms(pulumi.ComponentResource):
@@ -43,6 +45,7 @@ class EncodingTransforms(pulumi.ComponentResource):
                 account_name=args.account_name,
                 transform_name=t.name,
                 properties=bodies[t.name],
+                adopt=args.adopt,
                 opts=child_opts(self),
             )
             for t in args.transforms

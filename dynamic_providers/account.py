@@ -1,4 +1,8 @@
-"""Media Services account (Microsoft.Media/mediaservices)."""
+"""Media Services account (Microsoft.Media/mediaservices).
+
+Safe destroy: deleting the account (destroy or replacement) deletes everything in it, so it is refused while
+the account still holds entities (the stack's own are deleted before the account), listing them, unless
+``allow_deletion_with_contents=True`` (like azurerm's ``prevent_deletion_if_contains_resources=false``)."""
 
 from __future__ import annotations
 
@@ -8,9 +12,13 @@ import pulumi
 from azure.mgmt.media import models
 
 from .core.common import Input, Props, Tags
+from .core.contents import account_contents, describe
 from .core.engine import ArmResourceProvider
+from .core.errors import MediaError
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+
+ALLOW_DELETION = "allow_deletion_with_contents"
 
 SPEC = EntitySpec(
     type_name="MediaService",
@@ -21,6 +29,7 @@ SPEC = EntitySpec(
     top_level=("location", "tags", "identity"),
     create_only=("location",),
     required=("location", "properties.storageAccounts"),
+    extra_inputs=(ALLOW_DELETION,),
     create="begin_create_or_update",
     update="begin_create_or_update",
     delete="delete",
@@ -44,12 +53,39 @@ class MediaServiceProvider(ArmResourceProvider):
             )
         return errs
 
+    def _check(self, news: dict[str, Any]) -> Any:
+        news = dict(news)
+        if not news.get(ALLOW_DELETION):
+            news.pop(ALLOW_DELETION, None)  # absent = refuse (the default), so older state shows no change
+        return super()._check(news)
+
+    def before_delete(self, c: Any, inputs: dict[str, Any], live: Any) -> None:
+        if inputs.get(ALLOW_DELETION):
+            return
+        rg, name = inputs["resource_group_name"], inputs["account_name"]
+        left = [e for e in account_contents(c, rg, name).entities if not e.builtin]
+        if left:
+            raise MediaError(
+                f"refusing to delete account '{name}': it still holds {len(left)} entit"
+                f"{'y' if len(left) == 1 else 'ies'} this stack does not manage: {describe(left)}. "
+                "Delete or adopt them, or set allowDeletionWithContents: true on the account in the stage "
+                f"config (raw resource: {ALLOW_DELETION}=True) and run up first"
+            )
+
 
 class MediaService(MediaResource, module="media", name="MediaService"):
     """A Media Services account. Outputs: name, location, tags, identity, properties."""
 
     _provider_cls = MediaServiceProvider
-    _outputs = ("resource_group_name", "account_name", "location", "tags", "identity", "adopt")
+    _outputs = (
+        "resource_group_name",
+        "account_name",
+        "location",
+        "tags",
+        "identity",
+        "adopt",
+        ALLOW_DELETION,
+    )
 
     name: pulumi.Output[str]
     location: pulumi.Output[str]
@@ -65,6 +101,7 @@ class MediaService(MediaResource, module="media", name="MediaService"):
         account_name: Input[str] | None = None,
         tags: Tags = None,
         identity: Props = None,
+        allow_deletion_with_contents: bool = False,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
