@@ -147,17 +147,28 @@ def _lock_time(timestamp: str) -> float | None:
         return None
 
 
+def _is_pulumi(pid: int) -> bool:
+    try:
+        argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
+    except OSError:
+        return False
+    return os.path.basename(argv0) == b"pulumi"
+
+
 def owner_running(lock: Lock) -> bool:
-    """Whether the process that wrote `lock` (on this machine) still runs. A zombie is dead; a live
-    process that started after the lock was written is another process that reuses the pid."""
+    """Whether the process that wrote `lock` (on this machine) may still run. A missing or zombie
+    process is dead; so is a live process that is not `pulumi` and started after the lock was written
+    (the pid was reused). A `pulumi` process with that pid always counts as the owner."""
     proc = process_start(lock.pid)
     if proc is None:
         return False
     state, started = proc
     if state in ("Z", "X"):
         return False
+    if _is_pulumi(lock.pid):
+        return True
     written = _lock_time(lock.timestamp)
-    return written is None or started <= written + 1.0
+    return written is None or started <= written + 2.0  # start times derive from whole-second btime
 
 
 def clear_stale_locks(root: Path, project: str, stack: str) -> list[Lock]:
@@ -179,7 +190,8 @@ def clear_stale_locks(root: Path, project: str, stack: str) -> list[Lock]:
 
 
 # ------------------------------------------------------------------------------ pending operations
-def pending_operations(root: Path, project: str, stack: str) -> list[dict[str, object]]:
+def read_checkpoint(root: Path, project: str, stack: str) -> tuple[bytes, list[dict[str, object]]]:
+    """The stack's checkpoint file as stored, and its pending operations (b"", [] without a checkpoint)."""
     name = stack.split("/")[-1]
     project_dir = root / ".pulumi" / "stacks" / (stack.split("/")[-2] if "/" in stack else project)
     for path in (project_dir / f"{name}.json", project_dir / f"{name}.json.gz"):
@@ -189,12 +201,12 @@ def pending_operations(root: Path, project: str, stack: str) -> list[dict[str, o
             continue
         try:
             doc = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
-        except ValueError:
-            return []
+        except (OSError, ValueError):
+            return raw, []
         latest = (doc.get("checkpoint") or {}).get("latest") or {}
         ops: list[dict[str, object]] = latest.get("pending_operations") or []
-        return ops
-    return []
+        return raw, ops
+    return b"", []
 
 
 def _describe_ops(ops: list[dict[str, object]]) -> str:
@@ -206,12 +218,17 @@ def _describe_ops(ops: list[dict[str, object]]) -> str:
     return ", ".join(items)
 
 
-def resolve_pending(stack: str, ops: list[dict[str, object]]) -> bool:
-    """Drop the pending operations with `stack export` + `stack import` (the import holds the stack lock
-    and refuses to run while another run holds it)."""
+def resolve_pending(root: Path, project: str, stack: str, seen: bytes, ops: list[dict[str, object]]) -> bool:
+    """Drop the pending operations with `stack export` + `stack import`. The import takes the stack
+    lock (so it refuses while a run holds it), and only happens if the state is still the one we read."""
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "state.json"
         for args in (["stack", "export", "--file", str(dump)], ["stack", "import", "--file", str(dump)]):
+            if args[1] == "import" and (
+                read_checkpoint(root, project, stack)[0] != seen or read_locks(root, project, stack)
+            ):
+                say(f"left the pending operations of stack '{stack}' alone: another run started meanwhile")
+                return False
             proc = subprocess.run(
                 ["pulumi", "--non-interactive", *args, "--stack", stack], capture_output=True, text=True
             )
@@ -246,11 +263,11 @@ def guard(argv: list[str], backend_url: str) -> None:
                     f"if that run is dead, `pulumi cancel --stack {inv.stack}` removes the lock"
                 )
         return  # pending operations, if any, belong to that run
-    ops = pending_operations(root, project, inv.stack)
+    seen, ops = read_checkpoint(root, project, inv.stack)
     if not ops:
         return
     if inv.command in RESOLVING_COMMANDS:
-        resolve_pending(inv.stack, ops)
+        resolve_pending(root, project, inv.stack, seen, ops)
     elif inv.command == "destroy":
         creates = [op for op in ops if op.get("type") == "creating"]
         if creates:  # other pending operations are on resources still in the state: destroy handles them
