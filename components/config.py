@@ -612,6 +612,69 @@ class UnmanagedConfig(Schema):
     ignore: tuple[IgnoreRule, ...] = ()
 
 
+# in creation order: what an entity's properties refer to comes first
+RawKind = Literal[
+    "Asset",
+    "AccountFilter",
+    "Transform",
+    "ContentKeyPolicy",
+    "StreamingPolicy",
+    "StreamingEndpoint",
+    "LiveEvent",
+    "LiveOutput",
+    "AssetFilter",
+    "StreamingLocator",
+]
+PARENT_KIND = {"LiveOutput": "LiveEvent", "AssetFilter": "Asset"}
+TOP_LEVEL_KINDS = ("StreamingEndpoint", "LiveEvent")
+
+
+class RawEntityConfig(Schema):
+    """One entity as its ARM REST body (``properties`` in camelCase, exactly what the service returns
+    minus read-only fields): what ``python -m explorer export`` writes for an existing account, so that
+    every entity is adopted as it is. ``secrets`` maps a property path (``options[0].restriction…``) to
+    the ``ams-media`` config key holding its value."""
+
+    kind: RawKind
+    name: Annotated[str, Checked(R.NAME)]
+    parent: Annotated[str, Checked(R.NAME)] | None = Field(
+        None, description="the live event of a LiveOutput, the asset of an AssetFilter"
+    )
+    location: Annotated[str, Checked(R.REGION)] | None = None
+    tags: dict[str, str] | None = None
+    run_state: Literal["Stopped", "StandBy", "Running"] | None = None
+    scale_units: Annotated[Int, Field(ge=0, le=50)] | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+    secrets: dict[str, Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]] = Field(
+        default_factory=dict
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> RawEntityConfig:
+        found: list[Problem] = []
+        if (self.kind in PARENT_KIND) != (self.parent is not None):
+            want = (
+                f"needs parent (its {PARENT_KIND[self.kind]})"
+                if self.kind in PARENT_KIND
+                else "has no parent"
+            )
+            found.append(("parent", "entity.parent", f"a {self.kind} {want}"))
+        if self.kind not in TOP_LEVEL_KINDS:
+            for key in ("location", "tags", "run_state", "scale_units"):
+                if key in self.model_fields_set:
+                    found.append(
+                        (
+                            to_camel(key),
+                            "entity.top_level",
+                            f"only applies to {' and '.join(TOP_LEVEL_KINDS)}",
+                        )
+                    )
+        if self.kind == "LiveEvent" and "scale_units" in self.model_fields_set:
+            found.append(("scaleUnits", "entity.top_level", "only applies to StreamingEndpoint"))
+        problems(found)
+        return self
+
+
 # -------------------------------------------------------------------------------------------------- stage
 
 
@@ -630,6 +693,9 @@ class StageConfig(Schema):
     live_channels: tuple[LiveChannelConfig, ...] = ()
     content_protection: ContentProtectionConfig = ContentProtectionConfig()
     unmanaged: UnmanagedConfig = UnmanagedConfig()
+    entities: tuple[RawEntityConfig, ...] = Field(
+        (), description="entities as raw ARM bodies (written by `python -m explorer export`)"
+    )
     adopt: StrictBool = Field(
         False,
         description="take over entities that already exist instead of failing 'already exists' (bring an "
@@ -703,6 +769,8 @@ class StageConfig(Schema):
                         (f"{p}.fairPlay.pfxSecret", fp.pfx_secret, ""),
                         (f"{p}.fairPlay.pfxPasswordSecret", fp.pfx_password_secret, ""),
                     ]
+        for i, ent in enumerate(self.entities):
+            refs += [(f"{ROOT}.entities[{i}].secrets.{path}", key, "") for path, key in ent.secrets.items()]
         return refs
 
     @property

@@ -12,6 +12,7 @@ import pulumi
 from components.account import MediaAccount, MediaAccountArgs
 from components.config import StageConfig, StageConfigError, parse_stage_config
 from components.content_protection import ContentProtection, ContentProtectionArgs
+from components.entities import AccountEntities, AccountEntitiesArgs
 from components.live_channel import LiveChannel, LiveChannelArgs
 from components.streaming_endpoint import StreamingEndpoint, StreamingEndpointArgs
 from components.transforms import EncodingTransforms, EncodingTransformsArgs
@@ -122,6 +123,12 @@ def build_stage(
         )
         for ch in cfg.live_channels
     }
+    if cfg.entities:
+        AccountEntities(
+            f"{cfg.stage}-entities",
+            AccountEntitiesArgs(**common, entities=cfg.entities, secrets=lookup, adopt=cfg.adopt),
+            opts,
+        )
     return Stage(cfg, account, transforms, endpoints, protection, channels)
 
 

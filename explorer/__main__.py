@@ -65,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     inv.add_argument("--max-assets", type=int, default=None, help="cap the asset list ($top)")
     inv.set_defaults(func=cmd_inventory)
 
-    from . import drift
+    from . import drift, export
 
     drift.add_commands(sub, common)
+    export.add_command(sub, common, _client)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -19,10 +19,11 @@ class ToolError(Exception):
     """A one-line, actionable failure of an explorer command."""
 
 
-def pulumi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def pulumi(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [os.environ.get("EXPLORER_PULUMI", PULUMI), *args],
         cwd=cwd or Path.cwd(),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=600,

@@ -29,6 +29,7 @@ from . import journal, watchdog
 from .errors import MediaError, install_concise_errors, translate
 from .locks import entity_lock
 from .normalize import (
+    changed_paths,
     equal,
     floats_to_ints,
     get_path,
@@ -42,7 +43,7 @@ from .normalize import (
     unwrap_secrets,
     wrap_secret_paths,
 )
-from .secret_drift import DRIFT_TAG, UNCHECKED_TAG, SecretsUnreadable, say
+from .secret_drift import ADOPT_TAG, DRIFT_TAG, UNCHECKED_TAG, SecretsUnreadable, say
 from .secret_drift import compare as compare_secrets
 from .spec import EntitySpec
 
@@ -262,9 +263,28 @@ class ArmResourceProvider(ResourceProvider):
     # ------------------------------------------------------------------ check
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         try:
-            return self._check(news)
+            result = self._check(news)
+            if not _olds and not result.failures and (result.inputs or {}).get("adopt"):
+                self.adoption_preview(unwrap_secrets(result.inputs))
+            return result
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"check {self.spec.type_name}").with_traceback(None) from None
+
+    def adoption_preview(self, inputs: dict[str, Any]) -> None:
+        """Before an entity is adopted (not yet in state): say whether it exists and which of its properties
+        adopting it will change (names only: values may be secret)."""
+        if any(is_unknown(inputs.get(p)) for p in self.spec.path) or has_unknown(inputs):
+            return
+        live = self.get_live(clientmod.client(), inputs)
+        if live is None:
+            say(f"{ADOPT_TAG} {self._what(inputs)} does not exist yet: it will be created")
+            return
+        want = self.body(inputs)
+        have = project(want, self.live_body(live), set(self.spec.keep_desired))
+        changes = changed_paths(want, have)
+        changes += [k for k, v in self.live_extra_inputs(live, inputs).items() if not equal(v, inputs.get(k))]
+        verdict = f"will change: {', '.join(changes)}" if changes else "matches: adopting it changes nothing"
+        say(f"{ADOPT_TAG} {self._what(inputs)} exists and {verdict}")
 
     def _check(self, news: dict[str, Any]) -> CheckResult:
         spec = self.spec

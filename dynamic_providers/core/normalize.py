@@ -143,6 +143,22 @@ def project(desired: Any, live: Any, keep: set[str] | None = None, prefix: str =
     return live
 
 
+def changed_paths(desired: Any, live: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of the leaves where `live` (projected onto `desired`) differs from `desired`."""
+    if isinstance(desired, dict) and isinstance(live, dict):
+        out: list[str] = []
+        for k in sorted(set(desired) | set(live)):
+            out += changed_paths(desired.get(k), live.get(k), f"{prefix}.{k}" if prefix else k)
+        return out
+    if isinstance(desired, list) and isinstance(live, list) and len(desired) == len(live):
+        return [
+            p
+            for i, (a, b) in enumerate(zip(desired, live, strict=True))
+            for p in changed_paths(a, b, f"{prefix}[{i}]")
+        ]
+    return [] if equal(desired, live) else [prefix or "(whole)"]
+
+
 def _wild(p: str) -> str:
     import re
 

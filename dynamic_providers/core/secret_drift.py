@@ -25,6 +25,7 @@ from typing import Any
 FINGERPRINT_PREFIX = "hmac-sha256:"
 DRIFT_TAG = "secret-drift:"
 UNCHECKED_TAG = "secret-check-skipped:"
+ADOPT_TAG = "adopt:"
 
 _SAID: set[str] = set()
 _SAID_LOCK = threading.Lock()

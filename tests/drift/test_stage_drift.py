@@ -15,7 +15,7 @@ import yaml
 
 from tests.drift.helpers import explorer
 from tests.engine import PulumiProject
-from tests.program.stage import local_stage_doc
+from tests.program.stage import own_stage_doc
 from tests.program.test_program_engine import _project
 from tests.providers.helpers import sdk_client
 
@@ -50,10 +50,9 @@ def test_drift_inventory_and_safe_destroy_on_the_local_stage(
 
     from emulator.launcher import arm_env as emulator_arm_env
 
-    doc = local_stage_doc(connection)
+    acct = "amsexplorer01"
+    doc = own_stage_doc(connection, acct, "news-explorer")
     env = doc["config"]["ams-media:environment"]
-    acct = env["account"]["name"] = "amsexplorer01"
-    env["liveChannels"][0]["hostnamePrefix"] = "news-explorer"
     rg, loc = connection["resource_group"], connection["location"]
     proj = _project(media_project, "explorer", doc)
     reader = emulator_arm_env(connection, "reader")

@@ -23,6 +23,16 @@ def local_stage_doc(connection: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def own_stage_doc(connection: dict[str, Any], account: str, hostname_prefix: str) -> dict[str, Any]:
+    """The local stage doc with its own account name and static host name, so several deployments of it
+    share one emulator."""
+    doc = local_stage_doc(connection)
+    env = doc["config"]["ams-media:environment"]
+    env["account"]["name"] = account
+    env["liveChannels"][0]["hostnamePrefix"] = hostname_prefix
+    return doc
+
+
 def write_stage_program(project: PulumiProject, doc: dict[str, Any]) -> PulumiProject:
     """Put the repo's `__main__.py` and the given `local` stack file into the project."""
     shutil.copy(REPO_ROOT / "__main__.py", project.dir / "__main__.py")

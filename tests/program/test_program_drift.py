@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.engine import PulumiProject
-from tests.program.stage import local_stage_doc
+from tests.program.stage import own_stage_doc
 from tests.program.test_program_engine import _project
 from tests.providers.helpers import sdk_client
 
@@ -22,10 +22,9 @@ pytestmark = [pytest.mark.engine]
 def test_drift_check_fails_naming_each_changed_property_and_up_repairs_it(
     media_project: Callable[..., PulumiProject], connection: dict[str, Any], arm_env: dict[str, str]
 ) -> None:
-    doc = local_stage_doc(connection)
+    account = "amsdrift01"
+    doc = own_stage_doc(connection, account, "news-drift")
     env = doc["config"]["ams-media:environment"]
-    account = env["account"]["name"] = "amsdrift01"
-    env["liveChannels"][0]["hostnamePrefix"] = "news-drift"
     rg = connection["resource_group"]
     proj = _project(media_project, "drift", doc)
     proj.up().check()
