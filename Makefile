@@ -4,7 +4,9 @@ SHELL := /bin/bash
 STACK ?= local
 PY := .venv/bin/python
 PULUMI := scripts/pulumi
-EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator
+# PRINCIPAL=reader runs the read-only targets (drift, inventory, preview) as the emulator's Reader.
+PRINCIPAL ?= contributor
+EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator --principal $(PRINCIPAL)
 
 .PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test lint lock bench
 

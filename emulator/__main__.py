@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("stop", "env"):
         p = sub.add_parser(name)
         p.add_argument("--state-dir", required=True, type=Path)
+    p.add_argument("--principal", default="contributor", choices=("contributor", "reader"))
     args = parser.parse_args(argv)
     state_dir: Path = args.state_dir.resolve()
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if not saved:
         print(f"no connection.json in {state_dir}; start the emulator first", file=sys.stderr)
         return 1
-    for k, v in arm_env(saved).items():
+    for k, v in arm_env(saved, args.principal).items():
         print(f"export {k}={shlex.quote(v)}")
     return 0
 

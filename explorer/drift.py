@@ -110,7 +110,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     else:
         lines.append("  managed entities: no changes")
     for item in preview.secret_drift:
-        lines.append(f"  secret property changed outside Pulumi (value not shown): {item}")
+        lines.append(f"  secret drift: {item}")
     for item in preview.unchecked:
         lines.append(f"  NOT CHECKED: {item}")
     if inv.unmanaged:

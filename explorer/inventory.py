@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from components.config import IgnoreRule
 from dynamic_providers.core.contents import Contents, Entity, account_contents
 
 from .stack import StackState
-
-
-class IgnoreRule(Protocol):
-    kind: str
-    name_prefix: str
 
 
 @dataclass

@@ -68,6 +68,7 @@ def test_drift_inventory_and_safe_destroy_on_the_local_stage(
     drift = explorer(proj, "drift", "--stack", proj.stack)
     assert drift.returncode == 1, drift.output[-4000:]
     assert f"ContentKeyPolicy 'drm-token': {KEY_LEAF} changed outside Pulumi" in drift.stdout
+    assert f"secret drift: ContentKeyPolicy 'drm-token': {KEY_LEAF}" in drift.stdout
     assert "result: DRIFT" in drift.stdout
     for secret in (ROGUE, *declared):
         assert secret not in drift.output
