@@ -8,7 +8,7 @@ PULUMI := scripts/pulumi
 PRINCIPAL ?= contributor
 EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator --principal $(PRINCIPAL)
 
-.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test lint lock bench
+.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test lint lock bench faults
 
 help:
 	@echo "make up | test | preview | drift | refresh | down | cli | emulator | emulator-stop | lint  (STACK=$(STACK))"
@@ -87,6 +87,12 @@ lint: venv
 bench: venv node
 	@scripts/ensure-cli.sh >/dev/null
 	$(PY) benchmarks/bench_stack.py
+
+# The crash and fault matrix of the local stage (issue 8; ~30-60 min): kills and faults, then the plain
+# make up / make down, drift and an orphan/duplicate/lost count. Not part of `make test`.
+faults: venv node
+	@scripts/ensure-cli.sh >/dev/null
+	$(PY) -m tests.faults.matrix $(if $(ONLY),--only "$(ONLY)")
 
 lock: venv
 	.venv/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

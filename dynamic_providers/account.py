@@ -15,6 +15,7 @@ from .core.common import Input, Props, Tags
 from .core.contents import account_contents, describe
 from .core.engine import ArmResourceProvider
 from .core.errors import MediaError
+from .core.ownership import OWNER_TAG
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
@@ -30,6 +31,7 @@ SPEC = EntitySpec(
     create_only=("location",),
     required=("location", "properties.storageAccounts"),
     extra_inputs=(ALLOW_DELETION,),
+    owner_path=OWNER_TAG,
     create="begin_create_or_update",
     update="begin_create_or_update",
     delete="delete",

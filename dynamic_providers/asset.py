@@ -20,6 +20,7 @@ SPEC = EntitySpec(
     path=("resource_group_name", "account_name", "asset_name"),
     collections=("assets",),
     create_only=("properties.container", "properties.storageAccountName"),
+    owner_path="properties.alternateId",
 )
 
 

@@ -31,6 +31,7 @@ SPEC = EntitySpec(
     required=("properties.options",),
     secrets=SECRETS,
     keep_desired=SECRETS,
+    owner_path="properties.description",
 )
 
 

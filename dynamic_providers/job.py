@@ -21,6 +21,7 @@ SPEC = EntitySpec(
     collections=("transforms", "jobs"),
     create_only=("properties.input", "properties.outputs", "properties.correlationData"),
     required=("properties.input", "properties.outputs"),
+    owner_path="properties.description",
     create="create",
     update="update",
 )

@@ -15,6 +15,7 @@ from azure.mgmt.media import models
 from .core import client as clientmod
 from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
+from .core.ownership import OWNER_TAG
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 from .validate import parse_duration
@@ -50,6 +51,7 @@ EVENT = EntitySpec(
     required=("location", "properties.input.streamingProtocol"),
     extra_inputs=("run_state",),
     secrets=EVENT_SECRETS,
+    owner_path=OWNER_TAG,
     create="begin_create",
     update="begin_update",
     delete="begin_delete",
@@ -64,6 +66,7 @@ OUTPUT = EntitySpec(
     name_rule="live_output",
     create_only=("properties",),
     required=("properties.assetName", "properties.archiveWindowLength"),
+    owner_path="properties.description",
     create="begin_create",
     update=None,
     delete="begin_delete",

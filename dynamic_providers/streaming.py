@@ -9,7 +9,7 @@ import pulumi
 from azure.mgmt.media import models
 
 from .core.common import Input, Props
-from .core.engine import ArmResourceProvider
+from .core.engine import ArmResourceProvider, Kept
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
@@ -34,6 +34,7 @@ LOCATOR = EntitySpec(
     required=("properties.assetName", "properties.streamingPolicyName"),
     secrets=LOCATOR_SECRETS,
     keep_desired=LOCATOR_SECRETS,
+    owner_path="properties.alternativeMediaId",
     create="create",
     update=None,
 )
@@ -80,20 +81,14 @@ class StreamingLocatorProvider(ArmResourceProvider):
         return []
 
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
-        streaming: list[str] = []
-        download: list[str] = []
-        try:
-            paths = c.streaming_locators.list_paths(*self._path_values(inputs))
-            for sp in paths.streaming_paths or []:
-                streaming.extend(sp.paths or [])
-            download = list(paths.download_paths or [])
-        except Exception:  # noqa: BLE001 - paths are a convenience; Reader cannot call the action
-            pass
-        return {
-            "streaming_locator_id": getattr(live, "streaming_locator_id", None),
-            "streaming_paths": streaming,
-            "download_paths": download,
-        }
+        out: dict[str, Any] = {"streaming_locator_id": getattr(live, "streaming_locator_id", None)}
+        paths = self.action_or_keep(
+            lambda: c.streaming_locators.list_paths(*self._path_values(inputs)), "listPaths"
+        )
+        if paths is None:
+            return out | {"streaming_paths": Kept([]), "download_paths": Kept([])}
+        streaming = [p for sp in paths.streaming_paths or [] for p in sp.paths or []]
+        return out | {"streaming_paths": streaming, "download_paths": list(paths.download_paths or [])}
 
 
 class StreamingPolicy(MediaResource, module="media", name="StreamingPolicy"):

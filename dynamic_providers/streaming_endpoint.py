@@ -12,7 +12,8 @@ from azure.mgmt.media import models
 from .core import client as clientmod
 from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
-from .core.normalize import equal, to_model
+from .core.normalize import equal
+from .core.ownership import OWNER_TAG
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 
@@ -34,6 +35,7 @@ SPEC = EntitySpec(
     extra_inputs=("run_state", "scale_units"),
     secrets=SECRETS,
     keep_desired=SECRETS,
+    owner_path=OWNER_TAG,
     create="begin_create",
     update="begin_update",
     delete="begin_delete",
@@ -116,7 +118,7 @@ class StreamingEndpointProvider(ArmResourceProvider):
         if want_su != have_su:
             self._action(c, new, "begin_scale", models.StreamingEntityScaleUnit(scale_unit=want_su))
         if body_change:
-            model = to_model(models.StreamingEndpoint, self.body(new))
+            model = self.wire_model(new)
             self.retrying(
                 c, new, lambda: self._call(c.streaming_endpoints.begin_update, *self._path_values(new), model)
             )

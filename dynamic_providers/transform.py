@@ -19,6 +19,7 @@ SPEC = EntitySpec(
     path=("resource_group_name", "account_name", "transform_name"),
     collections=("transforms",),
     required=("properties.outputs",),
+    owner_path="properties.description",
 )
 
 

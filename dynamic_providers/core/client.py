@@ -42,6 +42,7 @@ _MEDIA_KEYS: dict[str, tuple[str, ...]] = {
     "caBundle": ("ARM_CA_BUNDLE",),
     "pollInterval": ("MEDIA_POLL_INTERVAL",),
     "conflictTimeout": ("MEDIA_CONFLICT_TIMEOUT",),
+    "retryTimeout": ("MEDIA_RETRY_TIMEOUT",),
     "lockDir": ("MEDIA_LOCK_DIR",),
 }
 
@@ -224,6 +225,49 @@ def conflict_timeout() -> float:
         return 600.0
 
 
+def retry_timeout() -> float:
+    try:
+        return float(settings().get("retryTimeout") or 300.0)
+    except ValueError:
+        return 300.0
+
+
+def retry_policy(deadline: float) -> Any:
+    """azure-core's RetryPolicy bounded by a deadline per request instead of 3 attempts: throttling (429,
+    Retry-After honoured), 408/5xx and connection errors are retried on every request, LRO status polls
+    included, until `deadline` seconds have passed. POST actions and PATCH are retried too (the AMS ones
+    are idempotent: start/stop/scale/allocate, listPaths, listContainerSas)."""
+    import time
+
+    from azure.core.pipeline.policies import RetryPolicy
+
+    class _DeadlineRetry(RetryPolicy):
+        def __init__(self) -> None:
+            many = 1_000_000
+            super().__init__(
+                retry_total=many,
+                retry_connect=many,
+                retry_read=many,
+                retry_status=many,
+                retry_backoff_factor=0.5,
+                retry_backoff_max=10,
+                timeout=int(deadline) + 60,  # the deadline below governs
+            )
+            self._method_whitelist = self._method_whitelist | {"POST", "PATCH"}
+
+        def configure_retries(self, options: dict[str, Any]) -> dict[str, Any]:
+            cfg: dict[str, Any] = super().configure_retries(options)
+            cfg["deadline"] = time.monotonic() + deadline
+            return cfg
+
+        def increment(self, settings: dict[str, Any], response: Any = None, error: Any = None) -> bool:
+            if time.monotonic() > settings["deadline"]:
+                return False
+            return bool(super().increment(settings, response=response, error=error))
+
+    return _DeadlineRetry()
+
+
 def lock_dir() -> str:
     import tempfile
 
@@ -248,6 +292,7 @@ def client() -> Any:
             base_url=base,
             credential_scopes=[scope],
             polling_interval=poll_interval(),
+            retry_policy=retry_policy(retry_timeout()),
             **transport_kwargs(s),
         )
         cache[fp] = c

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -25,7 +24,7 @@ from pulumi.dynamic import (
 
 from ..validate import check_name
 from . import client as clientmod
-from . import journal, watchdog
+from . import ownership, watchdog
 from .errors import MediaError, install_concise_errors, translate
 from .locks import entity_lock
 from .normalize import (
@@ -49,7 +48,15 @@ from .spec import EntitySpec
 
 PROVIDER_KEY = "__provider"
 INPUTS_KEY = "__inputs"
-ALWAYS_IGNORED = (PROVIDER_KEY, "adopt")
+ALWAYS_IGNORED = (PROVIDER_KEY, "adopt", ownership.OWNER_KEY)
+
+
+class Kept:
+    """An extra output the caller may not read (e.g. a Reader cannot call a POST action): the value stored
+    in the state is kept; `default` when there is none yet."""
+
+    def __init__(self, default: Any) -> None:
+        self.default = default
 
 
 def _backoff_polling(interval: float) -> Any:
@@ -68,12 +75,6 @@ def _backoff_polling(interval: float) -> Any:
             return float(min(interval * (1.5 ** (self._n - 1)), 10.0))
 
     return _Backoff(interval)
-
-
-def _rejected(exc: BaseException) -> bool:
-    """True when the service definitively refused the request (4xx): nothing was created."""
-    status = getattr(exc, "status_code", None)
-    return isinstance(status, int) and 400 <= status < 500 and getattr(exc, "response", None) is not None
 
 
 class ArmResourceProvider(ResourceProvider):
@@ -179,6 +180,23 @@ class ArmResourceProvider(ResourceProvider):
                 raise SecretsUnreadable(f"{code}: the caller may not call {what}") from None
             raise
 
+    def action_or_keep(self, fn: Callable[[], Any], action: str) -> Any:
+        """Run a POST action whose result only fills outputs. A caller that may not perform it (403; a
+        Reader may only get and list) gets None and one warning: the outputs keep what the state holds."""
+        from azure.core.exceptions import HttpResponseError
+
+        try:
+            return fn()
+        except HttpResponseError as e:
+            if e.status_code != 403:
+                raise
+            say(
+                f"warning: {self.spec.type_name}: the credential may not call {action} (HTTP 403); outputs "
+                "that depend on it keep their values from the state",
+                once_key=f"{self.spec.type_name}.{action}",
+            )
+            return None
+
     def needs_body_update(
         self, new: dict[str, Any], old: dict[str, Any] | None, live_body: dict[str, Any]
     ) -> bool:
@@ -223,12 +241,24 @@ class ArmResourceProvider(ResourceProvider):
         except ResourceNotFoundError:
             return None
 
-    def live_body(self, live: Any) -> dict[str, Any]:
+    def raw_body(self, live: Any) -> dict[str, Any]:
+        """The live entity's top-level fields and properties as the service returned them."""
         d = live.serialize(keep_readonly=True) if hasattr(live, "serialize") else dict(live)
         out: dict[str, Any] = {k: d.get(k) for k in self.spec.top_level if k in d}
         if self.spec.has_properties:
             out["properties"] = d.get("properties") or {}
         return strip_none(out)
+
+    def live_body(self, live: Any) -> dict[str, Any]:
+        """The live body as the user sees it: without the ownership marker."""
+        return ownership.strip(self.raw_body(live), self.spec.owner_path)
+
+    def wire_model(self, inputs: dict[str, Any]) -> Any:
+        """The SDK model sent on create/update: the desired body plus the ownership marker."""
+        if self.spec.model is None:
+            return None
+        body = ownership.stamp(self.body(inputs), self.spec.owner_path, inputs.get(ownership.OWNER_KEY))
+        return to_model(self.spec.model, body)
 
     def live_id(self, live: Any, inputs: dict[str, Any]) -> str:
         return str(getattr(live, "id", None) or self.arm_id(inputs))
@@ -239,7 +269,9 @@ class ArmResourceProvider(ResourceProvider):
             yield
 
     # ------------------------------------------------------------------ outputs
-    def outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
+    def outputs(
+        self, c: Any, inputs: dict[str, Any], live: Any, previous: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         lb = self.live_body(live)
         outs: dict[str, Any] = {p: inputs.get(p) for p in self.spec.path}
         outs["name"] = getattr(live, "name", None) or inputs.get(self.spec.name_arg)
@@ -249,7 +281,8 @@ class ArmResourceProvider(ResourceProvider):
             outs["properties"] = lb.get("properties", {})
         outs.update(self.live_extra_inputs(live, inputs))
         outs["adopt"] = bool(inputs.get("adopt"))
-        outs.update(self.extra_outputs(c, inputs, live))
+        for k, v in self.extra_outputs(c, inputs, live).items():
+            outs[k] = (unwrap_secrets((previous or {}).get(k)) or v.default) if isinstance(v, Kept) else v
         outs[INPUTS_KEY] = self.snapshot(inputs)
         return self._mark_secrets(outs)
 
@@ -371,6 +404,7 @@ class ArmResourceProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.snapshot(props)
         inputs["adopt"] = bool(props.get("adopt"))
+        inputs[ownership.OWNER_KEY] = props.get(ownership.OWNER_KEY)
         try:
             return self._create(inputs)
         except Exception as e:  # noqa: BLE001
@@ -378,42 +412,52 @@ class ArmResourceProvider(ResourceProvider):
 
     def _create(self, inputs: dict[str, Any]) -> CreateResult:
         c = clientmod.client()
-        lock_dir = clientmod.lock_dir()
-        arm_id = self.arm_id(inputs)
         with self.locked(inputs):
             existing = self.get_live(c, inputs)
             if existing is not None:
-                if not inputs.get("adopt") and not journal.pending(lock_dir, arm_id):
-                    raise MediaError(
-                        f"{self._what(inputs)} already exists ({self.live_id(existing, inputs)}); "
-                        "set adopt=True on the resource to take it over (pulumi import cannot work for "
-                        "dynamic resources)"
-                    )
-                live = self.converge(c, inputs, existing, None)
+                if not inputs.get("adopt"):
+                    self.check_owned(existing, inputs)
+                live = self.take_back(c, inputs, existing)
             else:
                 self.wait_idle(c, inputs)
-                model = to_model(self.spec.model, self.body(inputs)) if self.spec.model else None
-                journal.mark(lock_dir, arm_id)
-                try:
-                    live = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
-                except (ServiceRequestError, ServiceResponseError):
-                    # transport failure: the outcome is unknown; continue if the entity exists
-                    live = self.get_live(c, inputs)
-                    if live is None:
-                        journal.clear(lock_dir, arm_id)
-                        raise
-                except Exception as e:
-                    # a refusal created nothing; otherwise (e.g. a failed LRO) the marker stays, so a re-run
-                    # takes over what this attempt left behind
-                    if _rejected(e):
-                        journal.clear(lock_dir, arm_id)
-                    raise
+                model = self.wire_model(inputs)
+                # Whatever happens from here on (kill, lost poll, failed LRO), the entity carries this
+                # resource's marker, so the next run takes it back (check_owned).
+                live = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
                 if live is None:
                     live = self.get_live(c, inputs)
                 live = self.after_create(c, inputs, live)
             live = self.refetch(c, inputs, live)
-        journal.clear(lock_dir, arm_id)
-        return CreateResult(self.live_id(live, inputs), self.outputs(c, inputs, live))
+            return CreateResult(self.live_id(live, inputs), self.outputs(c, inputs, live))
+
+    def check_owned(self, live: Any, inputs: dict[str, Any]) -> None:
+        """Refuse an existing entity unless this resource created it (see core/ownership.py)."""
+        path = self.spec.owner_path
+        carried = ownership.found(self.raw_body(live), path)
+        if carried is not None:
+            if carried == ownership.marker(inputs.get(ownership.OWNER_KEY)):
+                return
+            why = "it carries another resource's ownership marker"
+        elif ownership.stampable(self.body(inputs), path):
+            why = "it has no ownership marker of this resource"
+        elif not self.needs_body_update(inputs, None, self.live_body(live)):
+            return  # no room for a marker: taken back when it is exactly what this resource creates
+        else:
+            why = "its properties differ from this resource's"
+        raise MediaError(
+            f"{self._what(inputs)} already exists ({self.live_id(live, inputs)}) and was not created by "
+            f"this stack ({why}); delete it, or set adopt=True on the resource to take it over "
+            "(pulumi import cannot work for dynamic resources)"
+        )
+
+    def take_back(self, c: Any, inputs: dict[str, Any], live: Any) -> Any:
+        """Converge an existing entity; one left in Failed state by a failed create is created again."""
+        if str(getattr(live, "provisioning_state", "") or "").lower() == "failed":
+            self.wait_idle(c, inputs)
+            model = self.wire_model(inputs)
+            again = self.retrying(c, inputs, lambda: self.create_call(c, inputs, model))
+            return self.after_create(c, inputs, again if again is not None else self.get_live(c, inputs))
+        return self.converge(c, inputs, live, None)
 
     def refetch(self, c: Any, inputs: dict[str, Any], live: Any) -> Any:
         fresh = self.get_live(c, inputs)
@@ -427,7 +471,7 @@ class ArmResourceProvider(ResourceProvider):
                     "(the service has no update operation); delete it or match its properties"
                 )
             self.wait_idle(c, new)
-            model = to_model(self.spec.model, self.body(new)) if self.spec.model else None
+            model = self.wire_model(new)
             updated = self.retrying(c, new, lambda: self.update_call(c, new, model, live))
             live = updated if updated is not None else self.get_live(c, new)
         return self.apply_state(c, new, live, old)
@@ -457,7 +501,7 @@ class ArmResourceProvider(ResourceProvider):
             )
         new_inputs.update(self.live_extra_inputs(live, old))
         new_inputs = self.secret_drift(c, strip_none(new_inputs), live)
-        outs = self.outputs(c, new_inputs | {"adopt": props.get("adopt")}, live)
+        outs = self.outputs(c, new_inputs | {"adopt": props.get("adopt")}, live, previous=props)
         read_inputs = dict(new_inputs)
         read_inputs["adopt"] = bool(props.get("adopt"))
         return ReadResult(self.live_id(live, old) or id_, outs, self._mark_secrets(read_inputs))
@@ -486,6 +530,7 @@ class ArmResourceProvider(ResourceProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         new = self.snapshot(news)
         new["adopt"] = bool(news.get("adopt"))
+        new[ownership.OWNER_KEY] = news.get(ownership.OWNER_KEY)
         try:
             return self._update(olds, new)
         except Exception as e:  # noqa: BLE001
@@ -503,7 +548,7 @@ class ArmResourceProvider(ResourceProvider):
                 )
             live = self.converge(c, new, live, old)
             live = self.refetch(c, new, live)
-        return UpdateResult(self.outputs(c, new, live))
+            return UpdateResult(self.outputs(c, new, live, previous=olds))
 
     # ------------------------------------------------------------------ delete
     def delete(self, _id: str, props: dict[str, Any]) -> None:

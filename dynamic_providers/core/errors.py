@@ -49,6 +49,9 @@ def translate(exc: BaseException, what: str) -> MediaError:
         message = getattr(err, "message", None) or exc.message or ""
         message = one_line(message, 900)
         message = re.sub(r"^\(\w+\)\s*", "", message)
+        if 200 <= status < 300:
+            # the status poll answered 200 with status Failed: the long-running operation itself failed
+            return MediaError(f"{what}: the operation failed: {code}: {message or 'no message'}")
         hint = _HINTS.get(status, "")
         if code == "ParentResourceNotFound" or (status == 404 and "parent" in message.lower()):
             hint = _HINTS[404]

@@ -8,6 +8,7 @@ import pulumi
 import pulumi.dynamic
 
 from .engine import INPUTS_KEY, ArmResourceProvider
+from .ownership import OWNER_KEY
 
 
 def _secret_inputs(value: Any, path: list[str]) -> Any:
@@ -72,6 +73,13 @@ class MediaResource(pulumi.dynamic.Resource):
         for k in ("name", "properties", *self._outputs):
             props.setdefault(k, None)
         props.setdefault(INPUTS_KEY, None)
+        # Project, stack, type and name (the URN without parent types, which would make this input wait
+        # for the parent): the provider derives this resource's ownership marker from it
+        # (core/ownership.py), so a re-run on any machine recognises what this resource created.
+        props[OWNER_KEY] = (
+            f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::"
+            f"pulumi-python:{self._resource_type_name}::{resource_name}"
+        )
         secret_outs = list(self._secret_outputs)
         if secret_outs:
             opts = pulumi.ResourceOptions.merge(

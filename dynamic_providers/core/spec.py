@@ -33,6 +33,9 @@ class EntitySpec:
     """Non-body inputs that are diffed (run_state, scale_units, files...)."""
     replace_extra: tuple[str, ...] = ()
     """Extra inputs whose change forces replacement."""
+    owner_path: str | None = None
+    """Where bodies carry the ownership marker (core/ownership.py): "tags.pulumi-owner" or a free-text field
+    the service keeps; None = the entity has no such field (taken back only when it matches exactly)."""
     get: str = "get"
     create: str = "create_or_update"
     update: str | None = "create_or_update"

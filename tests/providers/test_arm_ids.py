@@ -1,4 +1,4 @@
-"""The ARM ID each provider derives from its inputs (used as the lock key, the create journal key and
+"""The ARM ID each provider derives from its inputs (used as the lock key and
 the fallback resource ID) is the service's ID for that entity."""
 
 from __future__ import annotations

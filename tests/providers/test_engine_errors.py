@@ -79,9 +79,10 @@ def test_adopt_exists_gone_and_rbac(media_project, connection, arm_env):
     proj.destroy().check()
 
 
-def test_create_is_idempotent_under_retry(media_project, connection, arm_env, emulator):
-    """A create whose LRO fails after the service accepted it is taken over by the next run (pending-create
-    journal), while an entity created elsewhere would still be refused."""
+def test_create_is_idempotent_under_retry(media_project, connection, arm_env, emulator, tmp_path):
+    """A create whose LRO fails after the service accepted it fails with one line saying the operation
+    failed, and is taken back by the next run — on a fresh runner too (the ownership marker is on the
+    entity, not in a local file)."""
     acct = uniq("retry")
     proj = media_project("retry", env=repo_env())
     proj.write_program(header(connection) + account_block(acct))
@@ -96,11 +97,13 @@ def test_create_is_idempotent_under_retry(media_project, connection, arm_env, em
     first = proj.up()
     assert first.returncode != 0
     line = next(x for x in first.output.splitlines() if "MediaError" in x)
-    assert "create LiveEvent 'evf'" in line and "injected create failure" in line
+    assert "create LiveEvent 'evf': the operation failed: InternalError" in line, line
+    assert "injected create failure" in line and "HTTP 200" not in line, line
     c = sdk_client(arm_env)
     left_behind = any(e.name == "evf" for e in c.live_events.list(connection["resource_group"], acct))
     assert left_behind, "the emulator no longer leaves failed creates behind; this test needs another fault"
-    second = proj.up().check()
+    fresh = {"MEDIA_LOCK_DIR": str(tmp_path / "fresh-runner")}
+    second = proj.run("up", "--yes", "--skip-preview", "--stack", proj.stack, env=fresh).check()
     assert second.ops_for("evf") == ["create"]
     proj.preview(expect_no_changes=True).check()
     assert c.live_events.get(connection["resource_group"], acct, "evf").name == "evf"

@@ -1,6 +1,6 @@
-"""Transient ARM faults during a deployment: throttling (429 with Retry-After), 500/503 and slow
-responses are absorbed by the SDK's retry policy and the providers' polling; the run succeeds and
-converges (a second preview reports nothing)."""
+"""Transient ARM faults during a deployment: bursts of throttling (429 with Retry-After) on PUTs and on
+LRO status polls, 500/503 bursts and slow responses are retried within media:retryTimeout; the run
+succeeds and converges (a second preview reports nothing)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ for i in range(2):
 """
     )
     admin = emulator.admin
-    admin.throttle(count=3, retry_after=1, match=f"/{acct}/transforms/", methods=["PUT"])
-    admin.fail_requests(503, count=2, match=f"/{acct}/liveevents/ev/liveoutputs/", methods=["PUT"])
-    admin.fail_requests(500, count=2, match=f"/{acct}/assets/", methods=["GET"])
+    admin.throttle(count=7, retry_after=0.2, match=f"/{acct}/transforms/", methods=["PUT"])
+    admin.throttle(count=7, retry_after=0.2, match=f"/{acct}/liveeventoperations/", methods=["GET"])
+    admin.fail_requests(503, count=6, match=f"/{acct}/liveevents/ev/liveoutputs/", methods=["PUT"])
+    admin.fail_requests(500, count=6, match=f"/{acct}/assets/", methods=["GET"])
     admin.inject_latency(0.2, match=f"/{acct}/")
     try:
         up = proj.up()
@@ -48,9 +49,11 @@ for i in range(2):
 
     # The faults were really served to the providers.
     served = [r for r in admin.rejections() if acct in r["path"].lower()]
-    assert sum(r["status"] == 429 for r in served) == 3, served
-    assert sum(r["status"] == 503 for r in served) == 2, served
-    assert sum(r["status"] == 500 for r in served) == 2, served
+    polls = [r for r in served if r["status"] == 429 and "liveeventoperations" in r["path"].lower()]
+    assert len(polls) == 7, served
+    assert sum(r["status"] == 429 for r in served) == 14, served
+    assert sum(r["status"] == 503 for r in served) == 6, served
+    assert sum(r["status"] == 500 for r in served) == 6, served
 
     assert proj.preview(refresh=True, expect_no_changes=True).returncode == 0
     proj.destroy().check()
