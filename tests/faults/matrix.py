@@ -9,7 +9,7 @@ hands — and checks:
 - orphans / duplicates / lost: the emulator's Microsoft.Media entities of the stage against the
   resources of `pulumi stack export` (an entity no resource holds; an ID held twice; a resource whose
   entity is gone);
-- stray processes: processes of the interrupted run still alive 10 s after the kill (killed then).
+- stray processes: processes of the interrupted run still alive 5 s after it ended (killed then).
 
 Kill points are spread over the run by the number of entities the emulator holds (fractions of the full
 stage); "fresh runner" trials empty the provider lock directory between the kill and the re-run.
@@ -44,6 +44,8 @@ LOCK_DIR = Path(tempfile.gettempdir()) / "faults-matrix-locks"
 ENV = {**os.environ, "MEDIA_LOCK_DIR": str(LOCK_DIR)}
 UP_POINTS = (0.05, 0.2, 0.4, 0.6, 0.8, 1.0)
 DOWN_POINTS = (0.8, 0.5, 0.15)
+FRESH_UP_POINTS = (0.2, 0.6, 1.0)
+FRESH_DOWN_POINTS = (0.8, 0.15)
 
 
 @dataclass
@@ -238,7 +240,7 @@ def interrupted(op: str, at: Callable[[int], bool], act: Callable[[int], None], 
         except subprocess.TimeoutExpired:
             t.notes.append("the CLI did not exit within 600 s after the kill")
             kill9([p.pid])
-        time.sleep(10)
+        time.sleep(5)
         stray = [pid for pid in family if Path(f"/proc/{pid}").exists() and pid != p.pid]
         t.stray_processes = len(stray)
         kill9(stray)
@@ -372,17 +374,18 @@ def bursts() -> list[tuple[str, str, Callable[[Any], None]]]:
         a.throttle(count=8, retry_after=1, match="/streamingendpoints/default", methods=["POST"])
 
     def resets(a: Any) -> None:
-        a._call("POST", "faults", {"kind": "reset", "count": 6, "match": "/microsoft.media/"})
+        a.reset_connections(count=6, match="/microsoft.media/")  # before the request is carried out
+        a.reset_connections(count=3, match="/liveevents/", methods=["PUT", "DELETE"], after=True)
 
     return [
         ("up", "429 x8 on two PUTs", throttle_puts),
         ("up", "429 x16 on LRO status polls", throttle_polls),
         ("up", "500 x6 on PUT, 503 x6 on GET", server_errors),
-        ("up", "connection resets x6", resets),
+        ("up", "connection resets x6 + 3 after the request", resets),
         ("down", "429 x8 on DELETE and on POST stop", throttle_deletes),
         ("down", "429 x16 on LRO status polls", throttle_polls),
         ("down", "500 x6 on PUT, 503 x6 on GET", server_errors),
-        ("down", "connection resets x6", resets),
+        ("down", "connection resets x6 + 3 after the request", resets),
     ]
 
 
@@ -405,6 +408,7 @@ def table(trials: list[Trial]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", default="", help="run only trials whose group contains this text")
+    ap.add_argument("--per-group", type=int, default=0, help="at most N trials per group (0 = all)")
     ap.add_argument("--json", default=str(ROOT / ".faults-report.json"))
     args = ap.parse_args()
 
@@ -420,9 +424,9 @@ def main() -> int:
         g = f"kill -9 {kind} during destroy"
         plan += [(g, functools.partial(kill_trial, g, "down", kind, f, total, False)) for f in DOWN_POINTS]
     g = "fresh runner: kill -9 both during up"
-    plan += [(g, functools.partial(kill_trial, g, "up", "both", f, total, True)) for f in UP_POINTS]
+    plan += [(g, functools.partial(kill_trial, g, "up", "both", f, total, True)) for f in FRESH_UP_POINTS]
     g = "fresh runner: kill -9 both during destroy"
-    plan += [(g, functools.partial(kill_trial, g, "down", "both", f, total, True)) for f in DOWN_POINTS]
+    plan += [(g, functools.partial(kill_trial, g, "down", "both", f, total, True)) for f in FRESH_DOWN_POINTS]
     for op, name, inject in bursts():
         g = f"faults during {op}"
         plan.append((g, functools.partial(fault_trial, g, op, name, inject)))
@@ -431,9 +435,11 @@ def main() -> int:
         plan.append((g, functools.partial(restart_trial, g, op, 0.5, total)))
 
     trials: list[Trial] = []
+    taken: dict[str, int] = {}
     for group, trial in plan:
-        if args.only not in group:
+        if args.only not in group or (args.per_group and taken.get(group, 0) >= args.per_group):
             continue
+        taken[group] = taken.get(group, 0) + 1
         start = time.monotonic()
         try:
             t = trial()
