@@ -25,6 +25,7 @@ Response = tuple[int, dict[str, str], Any]
 API_ACCOUNTS = "2021-11-01"
 API_ENCODING = "2022-07-01"
 API_DEFAULT = "2022-08-01"
+ANY_VERSION = "*"  # ARM platform routes (subscriptions, resource groups, providers) take any version
 
 
 def now_iso() -> str:
@@ -271,9 +272,7 @@ class App:
                     "MethodNotAllowed",
                     f"The requested resource does not support http method '{ctx.method}'.",
                 )
-            raise ArmError(
-                404, "NotFound", f"No HTTP resource was found that matches the request URI '{ctx.path}'."
-            )
+            raise unknown_route(ctx.path, ctx.q("api-version") or "")
         route, params = candidates[0]
         ctx.params = params
         version = ctx.q("api-version")
@@ -283,7 +282,7 @@ class App:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        if version != route.api:
+        if route.api != ANY_VERSION and version != route.api:
             raise ArmError(
                 400,
                 "NoRegisteredProviderFound",
@@ -331,6 +330,33 @@ class App:
             extra["$skiptoken"] = str(offset + size)
             body["@odata.nextLink"] = ctx.url(unquote(ctx.path), **extra)
         return 200, {}, body
+
+
+def unknown_route(path: str, api_version: str) -> ArmError:
+    """ARM's answer for a path no route serves: namespace, then resource type, then the RP's own 404."""
+    segs = [unquote(s) for s in path.split("/") if s]
+    low = [s.lower() for s in segs]
+    if "providers" in low:
+        i = low.index("providers")
+        namespace = segs[i + 1] if len(segs) > i + 1 else ""
+        if namespace.lower() != "microsoft.media":
+            return ArmError(
+                400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid."
+            )
+        from .versions import RESOURCE_TYPES
+
+        known = {t.lower() for t in RESOURCE_TYPES}
+        rest = segs[i + 2 :]
+        types = rest[0::2][:-1] if len(rest) % 2 and len(rest) > 1 else rest[0::2]  # odd: ends in an action
+        rtype = "/".join(types)
+        if types and rtype.lower() not in known:
+            return ArmError(
+                400,
+                "InvalidResourceType",
+                f"The resource type '{rtype}' could not be found in the namespace 'Microsoft.Media' for api "
+                f"version '{api_version}'.",
+            )
+    return ArmError(404, "NotFound", f"No HTTP resource was found that matches the request URI '{path}'.")
 
 
 def _num(value: float) -> str:

@@ -373,10 +373,10 @@ class Identity:
         return best
 
     def authorize(self, claims: dict[str, Any], method: str, path: str, action: str) -> None:
-        if method == "GET" and not path.lower().startswith("/subscriptions/"):
+        if method in ("GET", "HEAD") and not path.lower().startswith("/subscriptions/"):
             return  # tenant-level reads such as the provider operations list
         role = self.role_for(str(claims.get("oid")), path)
-        allowed = role in ("Owner", "Contributor") or (role == "Reader" and method == "GET")
+        allowed = role in ("Owner", "Contributor") or (role == "Reader" and method in ("GET", "HEAD"))
         if not allowed:
             scope = path
             raise ArmError(

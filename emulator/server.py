@@ -21,7 +21,7 @@ from . import admin_api
 from .app import App, ResetConnection, Response
 from .certs import ensure_certs, ensure_signing_key
 from .config import Config, merge_durations
-from .handlers import accounts, encoding, endpoints, live, metadata, protection, tracks
+from .handlers import accounts, arm, encoding, endpoints, live, metadata, protection, tracks
 from .identity import MI_HEADER, Identity
 from .proxy import start_proxy
 from .state import Store
@@ -39,7 +39,7 @@ def build_app(config: Config, azurite: Azurite | None) -> App:
             store.set_setting(key, value)
     identity = Identity(store, config, ensure_signing_key(config.state_dir))
     app = App(config, store, identity, azurite)
-    for module in (accounts, endpoints, live, encoding, metadata, protection, tracks):
+    for module in (arm, accounts, endpoints, live, encoding, metadata, protection, tracks):
         app.add_routes(module.ROUTES)
     return app
 
@@ -182,6 +182,9 @@ class Handler(BaseHTTPRequestHandler):
             if self.client_address[0] not in LOOPBACK:
                 return 403, {}, {"error": "admin API is loopback only"}
             return admin_api.handle(app, self.command, path, raw, self.connection_doc)
+        if low == "/metadata/endpoints":
+            version = next(iter(parse_qs(split.query).get("api-version", [])), None)
+            return arm.cloud_metadata(app.config.base_url, version)
         if low in ("/health", "/healthz"):
             return 200, {}, {"status": "ok", "pid": os.getpid()}
         if low == "/msi/token":
