@@ -38,6 +38,8 @@ def account(connection, arm_env):
                 base,
                 location=connection["location"],
                 properties={"storageAccounts": [{"id": connection["storage_account_id"], "type": "Primary"}]},
+                # the tests leave assets/transforms behind; the account is theirs to drop with them
+                allow_deletion_with_contents=True,
             ),
         )
     )
