@@ -151,6 +151,7 @@ class MediaAccount(pulumi.ComponentResource):
             properties=properties,
             allow_deletion_with_contents=acc.allow_deletion_with_contents,
             adopt=args.adopt,
+            allow_replace=acc.allow_replace,
             opts=child_opts(self, protect=protect, depends_on=depends_on),
         )
         self.account_id = self.account.id

@@ -298,14 +298,13 @@ class StreamingEndpointConfig(Schema):
 
     @model_validator(mode="after")
     def _cdn_excludes(self) -> StreamingEndpointConfig:
-        rule, found = "streaming_endpoint.cdn_exclusive", []
-        if self.cdn is not None and self.ip_allow_list is not None:
-            found.append(("ipAllowList", rule, "access control can only be set when cdn is not enabled"))
-        if self.cdn is not None and self.custom_host_names:
-            found.append(
-                ("customHostNames", rule, "custom host names can only be set when cdn is not enabled")
-            )
-        problems(found)
+        keys = {"accessControl": "ipAllowList", "customHostNames": "customHostNames"}
+        conflicts = R.cdn_conflicts(
+            self.cdn is not None, self.ip_allow_list is not None, bool(self.custom_host_names)
+        )
+        problems(
+            (keys[k], R.CDN_EXCLUSIVE, f"{k} can only be set when cdn is not enabled") for k in conflicts
+        )
         return self
 
 
@@ -519,7 +518,9 @@ class StreamingPolicyConfig(Schema):
     name: Name
     scheme: Literal["clear", "envelope", "cenc", "cbcs"]
     content_key_policy: Name | None = None
-    protocols: Annotated[tuple[Annotated[str, Checked(R.STREAMING_PROTOCOL)], ...], Field(min_length=1)] = (
+    protocols: Annotated[
+        tuple[Annotated[str, Checked(R.STREAMING_PROTOCOL)], ...], Checked(R.ENABLED_PROTOCOLS)
+    ] = (
         "dash",
         "hls",
         "smoothStreaming",
@@ -870,8 +871,8 @@ def format_errors(exc: ValidationError) -> list[str]:
                 lines.append(f"{sub}: {msg} (rule: {rule})")
         elif kind == "rule":
             lines.append(f"{key}: {ctx['problem']} (rule: {ctx['rule']})")
-        else:
-            lines.append(f"{key}: {_message(kind, e, ctx)}")
+        else:  # the schema's own structural rules (types, required, unknown keys, bounds)
+            lines.append(f"{key}: {_message(kind, e, ctx)} (rule: schema.{kind})")
     return lines
 
 

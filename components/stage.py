@@ -48,11 +48,11 @@ class Stage:
         }
 
 
-def load_stage_config(config: pulumi.Config) -> StageConfig:
-    """Read and validate ``ams-media:environment``; raises `StageConfigError` naming every bad key."""
-    raw_text = config.get(CONFIG_KEY)
+def load_stage_config(config: pulumi.Config, key: str = CONFIG_KEY) -> StageConfig:
+    """Read and validate ``ams-media:<key>``; raises `StageConfigError` naming every bad key."""
+    raw_text = config.get(key)
     if raw_text is None:
-        raise StageConfigError([f"{CONFIG_KEY}: is required (set ams-media:{CONFIG_KEY} in the stack file)"])
+        raise StageConfigError([f"{key}: is required (set ams-media:{key} in the stack file)"])
     try:
         raw = json.loads(raw_text)
     except json.JSONDecodeError:

@@ -40,7 +40,26 @@ SPEC = EntitySpec(
 
 
 class MediaServiceProvider(ArmResourceProvider):
+    """Replacing an account deletes it with every entity inside (transforms, assets, archives, live
+    events), so a change that forces replacement (location, name) fails at preview unless
+    ``allow_replace`` is set."""
+
     spec = SPEC
+
+    def changed_keys(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+        return [k for k in super().changed_keys(old, new) if k != "allow_replace"]
+
+    def _diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        result = super()._diff(olds, news)
+        if result.replaces and not news.get("allow_replace"):
+            old = self._inputs_from_outs(olds)
+            what = ", ".join(f"{k} {old.get(k)!r} -> {news.get(k)!r}" for k in result.replaces)
+            raise MediaError(
+                f"MediaService '{old.get('account_name')}': {what} would replace the account and delete "
+                "everything in it; nothing was changed. To allow it set allow_replace=True (stage config: "
+                "environment.account.allowReplace: true) (rule: account.replace)"
+            )
+        return result
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         errs = []
@@ -76,7 +95,8 @@ class MediaServiceProvider(ArmResourceProvider):
 
 
 class MediaService(MediaResource, module="media", name="MediaService"):
-    """A Media Services account. Outputs: name, location, tags, identity, properties."""
+    """A Media Services account. Outputs: name, location, tags, identity, properties. ``allow_replace``
+    permits changes that replace the account (otherwise they fail at preview)."""
 
     _provider_cls = MediaServiceProvider
     _outputs = (
@@ -104,6 +124,7 @@ class MediaService(MediaResource, module="media", name="MediaService"):
         tags: Tags = None,
         identity: Props = None,
         allow_deletion_with_contents: bool = False,
+        allow_replace: bool = False,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

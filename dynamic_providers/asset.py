@@ -32,7 +32,9 @@ class AssetProvider(ArmResourceProvider):
         if cont is not None:
             err = check_container_name(cont)
             if err:
-                return [("properties.container", f"properties.container {cont!r} {err}")]
+                return [
+                    ("properties.container", f"properties.container {cont!r} {err} (rule: name.container)")
+                ]
         return []
 
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:

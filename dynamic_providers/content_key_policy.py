@@ -13,6 +13,7 @@ from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+from .validate import rules
 
 SECRETS = (
     "properties.options[*].configuration.ask",
@@ -56,6 +57,15 @@ class ContentKeyPolicyProvider(ArmResourceProvider):
                         (f"properties.options[{i}].{part}", f"each option needs a {part} with '@odata.type'")
                     )
             r = o.get("restriction") or {}
+            keys = [("primaryVerificationKey", r.get("primaryVerificationKey"))]
+            keys += [
+                (f"alternateVerificationKeys[{j}]", k)
+                for j, k in enumerate(r.get("alternateVerificationKeys") or [])
+            ]
+            for key, tk in keys:
+                if isinstance(tk, dict) and str(tk.get("@odata.type", "")).endswith("SymmetricTokenKey"):
+                    where = f"properties.options[{i}].restriction.{key}.keyValue"
+                    errs += rules.failures(rules.SYMMETRIC_TOKEN_KEY, where, tk.get("keyValue"))
             if str(r.get("@odata.type", "")).endswith("TokenRestriction") and not r.get(
                 "primaryVerificationKey"
             ):

@@ -11,6 +11,7 @@ from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+from .validate import rules
 
 ASSET_FILTER = EntitySpec(
     type_name="AssetFilter",
@@ -29,25 +30,12 @@ ACCOUNT_FILTER = EntitySpec(
 
 
 def _filter_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
-    errs = []
+    key = "properties.presentationTimeRange"
     ptr = (inputs.get("properties") or {}).get("presentationTimeRange") or {}
-    s, e = ptr.get("startTimestamp"), ptr.get("endTimestamp")
-    if isinstance(s, int) and isinstance(e, int) and e <= s:
-        errs.append(("properties.presentationTimeRange", "endTimestamp must be greater than startTimestamp"))
-    lb = ptr.get("liveBackoffDuration")
-    pw = ptr.get("presentationWindowDuration")
-    if isinstance(pw, int) and 0 < pw < 1200000000 and (ptr.get("timescale") in (None, 10000000)):
-        errs.append(
-            (
-                "properties.presentationTimeRange.presentationWindowDuration",
-                "must be at least 2 minutes (1200000000)",
-            )
-        )
-    if isinstance(lb, int) and lb > 300000000 and (ptr.get("timescale") in (None, 10000000)):
-        errs.append(
-            ("properties.presentationTimeRange.liveBackoffDuration", "must be at most 30 seconds (300000000)")
-        )
-    return errs
+    return [
+        (f"{key}.{k}", f"{key}.{k}: {msg} (rule: {rule})")
+        for k, rule, msg in rules.filter_window_problems(ptr)
+    ]
 
 
 class AssetFilterProvider(ArmResourceProvider):

@@ -18,9 +18,8 @@ from .core.engine import ArmResourceProvider
 from .core.ownership import OWNER_TAG
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
-from .validate import parse_duration
+from .validate import parse_duration, rules
 
-RUN_STATES = ("Stopped", "StandBy", "Running")
 EVENT_TRANSIENT = {"allocating", "starting", "stopping", "deleting", "creating"}
 OUTPUT_TRANSIENT = {"creating", "deleting"}
 # Ingest endpoint URLs embed the access token. The whole `endpoints` list is the secret unit: the
@@ -125,25 +124,30 @@ class LiveEventProvider(_SequencedByLiveEvent):
     spec = EVENT
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
-        errs = []
-        rs = inputs.get("run_state", "Stopped")
-        if rs not in RUN_STATES:
-            errs.append(("run_state", f"run_state must be one of {', '.join(RUN_STATES)} (got {rs!r})"))
         p = inputs.get("properties") or {}
-        proto = (p.get("input") or {}).get("streamingProtocol")
-        if proto is not None and proto not in ("RTMP", "FragmentedMP4"):
-            errs.append(("properties.input.streamingProtocol", "must be 'RTMP' or 'FragmentedMP4'"))
+        errs = rules.failures(rules.LIVE_RUN_STATE, "run_state", inputs.get("run_state", "Stopped"))
         enc = p.get("encoding") or {}
         et = enc.get("encodingType")
-        if et in (None, "None", "PassthroughBasic", "PassthroughStandard") and enc.get("presetName"):
+        if problem := rules.live_preset_problem(et, enc.get("presetName")):
             errs.append(
                 (
                     "properties.encoding.presetName",
-                    f"presetName is only allowed for live encoding (encodingType {et!r})",
+                    f"properties.encoding.presetName {problem} (rule: live_event.preset_name)",
                 )
             )
-        if p.get("useStaticHostname") and not p.get("hostnamePrefix"):
-            errs.append(("properties.hostnamePrefix", "useStaticHostname requires hostnamePrefix"))
+        errs += rules.failures(
+            rules.KEY_FRAME_INTERVAL, "properties.encoding.keyFrameInterval", enc.get("keyFrameInterval")
+        )
+        if enc.get("keyFrameInterval") and rules.is_passthrough(et):
+            key = "properties.encoding.keyFrameInterval"
+            msg = "only applies to live encoding (Standard, Premium1080p)"
+            errs.append((key, f"{key} {msg} (rule: {rules.KEY_FRAME_INTERVAL.name})"))
+        errs += rules.failures(rules.HOSTNAME_PREFIX, "properties.hostnamePrefix", p.get("hostnamePrefix"))
+        for part in ("input", "preview"):
+            allow = ((((p.get(part) or {}).get("accessControl") or {}).get("ip") or {}).get("allow")) or []
+            for key, err in rules.ip_range_problems(allow):
+                k = f"properties.{part}.accessControl.ip.allow{key}"
+                errs.append((k, f"{k}: {err} (rule: {rules.IP_RANGE.name})"))
         return errs
 
     def create_call(self, c: Any, inputs: dict[str, Any], model: Any) -> Any:
@@ -202,25 +206,19 @@ class LiveOutputProvider(_SequencedByLiveEvent):
     spec = OUTPUT
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
-        import datetime
-
-        errs = []
         p = inputs.get("properties") or {}
-        lo, hi = datetime.timedelta(minutes=1), datetime.timedelta(hours=25)
-        arch = parse_duration(p.get("archiveWindowLength"))
-        if p.get("archiveWindowLength") is not None and (arch is None or not lo <= arch <= hi):
+        archive, rewind = p.get("archiveWindowLength"), p.get("rewindWindowLength")
+        errs = rules.failures(rules.ARCHIVE_WINDOW, "properties.archiveWindowLength", archive)
+        errs += rules.failures(rules.REWIND_WINDOW, "properties.rewindWindowLength", rewind)
+        a, r = parse_duration(archive), parse_duration(rewind)
+        if not errs and a is not None and r is not None and r > a:
+            msg = f"must not exceed archiveWindowLength ({archive}); got {rewind}"
             errs.append(
-                ("properties.archiveWindowLength", "must be an ISO 8601 duration between PT1M and PT25H")
-            )
-        if p.get("rewindWindowLength") is not None:
-            rw = parse_duration(p.get("rewindWindowLength"))
-            if rw is None or rw < lo or (arch is not None and rw > arch):
-                errs.append(
-                    (
-                        "properties.rewindWindowLength",
-                        "must be an ISO 8601 duration between PT1M and archiveWindowLength",
-                    )
+                (
+                    "properties.rewindWindowLength",
+                    f"properties.rewindWindowLength {msg} (rule: {rules.REWIND_WINDOW.name})",
                 )
+            )
         return errs
 
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:

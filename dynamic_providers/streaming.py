@@ -12,6 +12,7 @@ from .core.common import Input, Props
 from .core.engine import ArmResourceProvider, Kept
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+from .validate import rules
 
 POLICY = EntitySpec(
     type_name="StreamingPolicy",
@@ -48,7 +49,15 @@ class StreamingPolicyProvider(ArmResourceProvider):
         kinds = ("noEncryption", "envelopeEncryption", "commonEncryptionCenc", "commonEncryptionCbcs")
         if not any(p.get(k) for k in kinds):
             return [("properties", "a streaming policy needs one of " + ", ".join(kinds))]
-        return []
+        errs: list[tuple[str, str]] = []
+        for k in kinds:
+            if isinstance(p.get(k), dict):
+                errs += rules.failures(
+                    rules.ENABLED_PROTOCOLS,
+                    f"properties.{k}.enabledProtocols",
+                    p[k].get("enabledProtocols", {}),
+                )
+        return errs
 
 
 def _ts(v: Any) -> datetime.datetime | None:
@@ -77,7 +86,12 @@ class StreamingLocatorProvider(ArmResourceProvider):
         p = inputs.get("properties") or {}
         s, e = _ts(p.get("startTime")), _ts(p.get("endTime"))
         if s and e and e <= s:
-            return [("properties.endTime", "endTime must be later than startTime")]
+            return [
+                (
+                    "properties.endTime",
+                    "endTime must be later than startTime (rule: streaming_locator.time_range)",
+                )
+            ]
         return []
 
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from .core.normalize import equal
 from .core.ownership import OWNER_TAG
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+from .validate import rules
 
-RUN_STATES = ("Stopped", "Running")
 TRANSIENT = {"starting", "stopping", "scaling", "deleting", "creating"}
 CDN_FIELDS = ("cdnEnabled", "cdnProvider", "cdnProfile")
 SECRETS = ("properties.accessControl.akamai.akamaiSignatureHeaderAuthenticationKeyList[*].base64Key",)
@@ -51,27 +51,45 @@ class StreamingEndpointProvider(ArmResourceProvider):
     spec = SPEC
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
-        errs = []
-        rs = inputs.get("run_state", "Stopped")
-        if rs not in RUN_STATES:
-            errs.append(("run_state", f"run_state must be one of {', '.join(RUN_STATES)} (got {rs!r})"))
-        su = inputs.get("scale_units", 0)
-        if not isinstance(su, int) or isinstance(su, bool) or not 0 <= su <= 50:
-            errs.append(("scale_units", f"scale_units must be an integer 0-50 (0 = Standard) (got {su!r})"))
         p = inputs.get("properties") or {}
+        su = inputs.get("scale_units", 0)
+        errs = [
+            *rules.failures(rules.ENDPOINT_RUN_STATE, "run_state", inputs.get("run_state", "Stopped")),
+            *rules.failures(rules.SCALE_UNITS, "scale_units", su),
+            *rules.failures(rules.MAX_CACHE_AGE, "properties.maxCacheAge", p.get("maxCacheAge")),
+        ]
         if p.get("scaleUnits") is not None and p.get("scaleUnits") != su:
             errs.append(
                 ("properties.scaleUnits", "set scale units with the scale_units argument, not properties")
             )
-        if p.get("cdnEnabled") and (p.get("accessControl") or p.get("customHostNames")):
+        for k in rules.cdn_conflicts(
+            bool(p.get("cdnEnabled")), bool(p.get("accessControl")), bool(p.get("customHostNames"))
+        ):
             errs.append(
                 (
-                    "properties.cdnEnabled",
-                    "accessControl and customHostNames are only allowed when cdnEnabled is false",
+                    f"properties.{k}",
+                    f"properties.{k} can only be set when cdnEnabled is false (rule: {rules.CDN_EXCLUSIVE})",
                 )
             )
         if not p.get("cdnEnabled") and (p.get("cdnProvider") or p.get("cdnProfile")):
             errs.append(("properties.cdnProvider", "cdnProvider/cdnProfile require cdnEnabled: true"))
+        allow = (((p.get("accessControl") or {}).get("ip") or {}).get("allow")) or []
+        for key, err in rules.ip_range_problems(allow):
+            k = f"properties.accessControl.ip.allow{key}"
+            errs.append((k, f"{k}: {err} (rule: {rules.IP_RANGE.name})"))
+        xs = p.get("crossSiteAccessPolicies") or {}
+        errs += rules.failures(
+            rules.CROSS_DOMAIN_POLICY,
+            "properties.crossSiteAccessPolicies.crossDomainPolicy",
+            xs.get("crossDomainPolicy"),
+        )
+        errs += rules.failures(
+            rules.CLIENT_ACCESS_POLICY,
+            "properties.crossSiteAccessPolicies.clientAccessPolicy",
+            xs.get("clientAccessPolicy"),
+        )
+        for i, host in enumerate(p.get("customHostNames") or []):
+            errs += rules.failures(rules.HOST_NAME, f"properties.customHostNames[{i}]", host)
         return errs
 
     def body(self, inputs: dict[str, Any]) -> dict[str, Any]:

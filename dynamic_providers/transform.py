@@ -11,6 +11,7 @@ from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+from .validate import rules
 
 SPEC = EntitySpec(
     type_name="Transform",
@@ -37,6 +38,9 @@ class TransformProvider(ArmResourceProvider):
                 errs.append(
                     (f"properties.outputs[{i}].preset", "each output needs a preset with an '@odata.type'")
                 )
+            elif str(o["preset"]["@odata.type"]).endswith("AudioAnalyzerPreset"):
+                key = f"properties.outputs[{i}].preset.audioLanguage"
+                errs += rules.failures(rules.AUDIO_LANGUAGE, key, o["preset"].get("audioLanguage"))
         return errs
 
 

@@ -39,6 +39,11 @@ class AdminClient:
         result: dict[str, Any] = self._call("GET", "connection")
         return result
 
+    def write_requests(self) -> list[str]:
+        """``METHOD path`` of every non-GET ARM request received (the last 1000), accepted or refused."""
+        result: list[str] = self._call("GET", "write-requests")["write_requests"]
+        return result
+
     # ---- timing and settings ---------------------------------------------------------------
     def set_durations(self, **durations: float) -> dict[str, float]:
         """Keys like ``liveevent.start`` or a whole kind ``liveevent``; values in seconds."""

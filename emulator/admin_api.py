@@ -134,6 +134,9 @@ def handle(app: App, method: str, path: str, raw: bytes, connection: dict[str, A
                     )
             app.lro.advance()
             return 200, {}, {"in_progress": len(store.ops_in_progress())}
+        if what == "write-requests":
+            with app.fault_lock:
+                return 200, {}, {"write_requests": list(app.write_requests)}
         if what == "rejections":
             return 200, {}, {"rejections": store.rejections()}
         if what == "roles" and method in ("POST", "PUT"):

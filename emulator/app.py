@@ -200,6 +200,7 @@ class App:
         self.routes: list[Route] = []
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
+        self.write_requests: list[str] = []
         from .lro import LroEngine
 
         self.lro = LroEngine(self)
@@ -221,6 +222,10 @@ class App:
         path = split.path
         query = parse_qs(split.query, keep_blank_values=True)
         ctx = Ctx(self, method, path, query, headers, raw)
+        if method != "GET":  # every write attempt, accepted or not (tests assert "nothing was written")
+            with self.fault_lock:
+                self.write_requests.append(f"{method} {path}")
+                del self.write_requests[:-1000]
         try:
             resp = self._dispatch(ctx)
         except ArmError as err:

@@ -10,9 +10,10 @@ from typing import Any
 from azure.mgmt.media import models as sdk_models
 from azure.mgmt.media._serialization import DeserializationError, Model
 
+from . import limits
 from .errors import ArmError
 
-_VARTYPE = re.compile(r":vartype (\w+): (?:list\[)?str or ~azure\.mgmt\.media\.models\.(\w+)")
+_VARTYPE = re.compile(r":vartype (\w+): (?:list\[)?str or\s+~azure\.mgmt\.media\.models\.(\w+)")
 
 
 @cache
@@ -131,6 +132,7 @@ def parse(model_name: str, body: Any, *, partial: bool = False) -> dict[str, Any
     _check(model, "", not partial)
     out = model.serialize(keep_readonly=False)
     out = out if isinstance(out, dict) else {}
+    limits.check(model_name, out)
     if not partial:
         for dotted in REQUIRED.get(model_name, []):
             if lookup(out, dotted) is None:

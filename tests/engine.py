@@ -72,6 +72,16 @@ class EngineRun:
         return steps
 
     @property
+    def diagnostics(self) -> list[tuple[str, str, str]]:
+        """(severity, urn, message) of every diagnostic the engine reported (check failures included)."""
+        out = []
+        for event in self.events:
+            d = event.get("diagnosticEvent")
+            if d:
+                out.append((d.get("severity", ""), d.get("urn", ""), d.get("message", "")))
+        return out
+
+    @property
     def changes(self) -> Counter[str]:
         """Per-operation counts from the engine's summary event (e.g. {'create': 3, 'same': 1})."""
         for event in reversed(self.events):

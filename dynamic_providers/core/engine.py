@@ -22,10 +22,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..validate import check_name
+from ..validate import check_name, rules
+from ..validate.sdk_enums import enum_problems
 from . import client as clientmod
 from . import ownership, watchdog
-from .errors import MediaError, install_concise_errors, translate
+from .errors import MediaError, install_concise_errors, one_line, translate
 from .locks import entity_lock
 from .normalize import (
     changed_paths,
@@ -342,35 +343,66 @@ class ArmResourceProvider(ResourceProvider):
                     rule = "live_event"
                 err = check_name(rule, v)
                 if err:
-                    fail(p, f"{p} {v!r} {err}")
+                    fail(p, f"{p} {v!r} {err} (rule: name.{rule})")
         for req in spec.required:
             v = get_path(inputs, req)
             if v is None or v == "" or v == []:
-                fail(req, f"{req} is required for a {spec.type_name}")
-        if spec.has_properties and inputs.get("properties") is not None and spec.model is not None:
-            props = inputs["properties"]
-            if not isinstance(props, dict) and not is_unknown(props):
-                fail("properties", "properties must be an object (ARM REST camelCase shape)")
-            elif isinstance(props, dict) and not has_unknown(props):
-                body = {"properties": props}
-                try:
-                    full = model_roundtrip(spec.model, body, keep_readonly=True)
-                    norm = model_roundtrip(spec.model, body, keep_readonly=False)
-                except Exception as e:  # noqa: BLE001
-                    fail("properties", f"properties do not match the {spec.type_name} schema: {e}")
-                else:
-                    for k in unknown_keys(props, full.get("properties", {}), "properties"):
-                        fail(k, f"{k} is not a property of {spec.type_name} (check spelling and camelCase)")
-                    ro = unknown_keys(full.get("properties", {}), norm.get("properties", {}), "properties")
-                    for k in ro:
-                        fail(k, f"{k} is read-only (set by the service) and cannot be specified")
-                    if not failures:
-                        inputs["properties"] = norm.get("properties", {})
+                fail(req, f"{req} is required for a {spec.type_name} (rule: sdk_model.required)")
+        for top, top_rule in (("location", rules.REGION), ("tags", rules.TAGS)):
+            v = inputs.get(top)
+            if top in spec.top_level and v is not None and not has_unknown(v):
+                for k, reason in rules.failures(top_rule, top, v):
+                    fail(k, reason)
+        props = inputs.get("properties")
+        if (
+            spec.has_properties
+            and props is not None
+            and not isinstance(props, dict)
+            and not is_unknown(props)
+        ):
+            fail("properties", "properties must be an object (ARM REST camelCase shape)")
         if not failures:
+            # the entity's rules first: they name the key, while the SDK's deserializer (below) fails on bad
+            # values with a long message that can quote them (secrets included)
             for prop, reason in self.validate(inputs):
                 fail(prop, reason)
+        if not failures and spec.model is not None and isinstance(props, dict) and not has_unknown(props):
+            self._check_model(inputs, props, fail)
         inputs = strip_none(inputs)
         return CheckResult(self._mark_secrets(inputs), failures)
+
+    def _check_model(
+        self, inputs: dict[str, Any], props: dict[str, Any], fail: Callable[[str, str], None]
+    ) -> None:
+        """Properties against the SDK model: unknown and read-only keys, enum values; normalizes them."""
+        spec, model = self.spec, self.spec.model
+        assert model is not None
+        body = {"properties": props}
+        try:
+            full = model_roundtrip(model, body, keep_readonly=True)
+            norm = model_roundtrip(model, body, keep_readonly=False)
+        except Exception as e:  # noqa: BLE001
+            detail = "a value has the wrong type" if spec.secrets else one_line(e, 300)
+            fail("properties", f"properties do not match the {spec.type_name} schema: {detail}")
+            return
+        unknown = unknown_keys(props, full.get("properties", {}), "properties")
+        for k in unknown:
+            fail(
+                k,
+                f"{k} is not a property of {spec.type_name} (check spelling and camelCase; "
+                "rule: sdk_model.known_property)",
+            )
+        read_only = unknown_keys(full.get("properties", {}), norm.get("properties", {}), "properties")
+        for k in read_only:
+            fail(
+                k,
+                f"{k} is read-only (set by the service) and cannot be specified (rule: sdk_model.read_only)",
+            )
+        if unknown or read_only:
+            return
+        inputs["properties"] = norm.get("properties", {})
+        for k, reason in enum_problems(to_model(model, body)):
+            fail(k, reason)
 
     # ------------------------------------------------------------------ diff
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

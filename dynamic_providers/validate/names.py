@@ -67,6 +67,8 @@ NAME_RULES: dict[str, Callable[[str], str | None]] = {
 def check_name(rule: str, value: object) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
+    if rule == "resource_group":  # an ARM rule, not a Media Services one (periods allowed)
+        return resource_group(value)
     err = general(value)
     if err:
         return err

@@ -46,6 +46,15 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+Failure = tuple[str, str]  # (property key, reason naming the key and the rule), as providers' check reports
+
+
+def failures(rule: Rule, key: str, value: Any) -> list[Failure]:
+    """The provider-check form of one rule applied to one (present) value."""
+    if value is None:
+        return []
+    err = rule(value)
+    return [(key, f"{key}: {err} (rule: {rule.name})")] if err else []
 
 
 def rule(name: str, check: Check, schema: Mapping[str, Any] | None = None, **kw: Any) -> Rule:
@@ -228,6 +237,16 @@ def live_preset_problem(encoding_type: str | None, preset: str | None) -> str | 
     return None
 
 
+CDN_EXCLUSIVE = "streaming_endpoint.cdn_exclusive"
+
+
+def cdn_conflicts(cdn_enabled: bool, access_control: bool, custom_host_names: bool) -> list[str]:
+    """Which of accessControl/customHostNames a CDN-enabled endpoint may not have."""
+    if not cdn_enabled:
+        return []
+    return [k for k, on in (("accessControl", access_control), ("customHostNames", custom_host_names)) if on]
+
+
 def is_passthrough(encoding_type: str | None) -> bool:
     return (encoding_type or "None") in ("None", "PassthroughBasic", "PassthroughStandard")
 
@@ -284,7 +303,9 @@ STREAMING_PROTOCOL = enum_rule("streaming_policy.protocol", STREAMING_PROTOCOLS)
 
 
 def _enabled_protocols(value: Any) -> str | None:
-    if not isinstance(value, Mapping) or not any(value.get(p) is True for p in STREAMING_PROTOCOLS):
+    """A policy's protocols: the ARM map {dash: true, ...} or the stage config's list [dash, hls]."""
+    on = [p for p in STREAMING_PROTOCOLS if value.get(p) is True] if isinstance(value, Mapping) else value
+    if not isinstance(on, (list, tuple)) or not on:
         return "at least one of dash, hls, smoothStreaming, download must be enabled"
     return None
 

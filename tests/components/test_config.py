@@ -99,7 +99,7 @@ BAD_CASES: list[tuple[str, Any, str]] = [
     (
         "cdn with access control",
         lambda r: r["streamingEndpoints"][0].update(cdn={"provider": "StandardVerizon"}),
-        "streamingEndpoints[0].ipAllowList: access control can only be set when cdn is not enabled",
+        "streamingEndpoints[0].ipAllowList: accessControl can only be set when cdn is not enabled",
     ),
     (
         "two presets",

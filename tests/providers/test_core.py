@@ -161,13 +161,15 @@ def test_check_cross_field_rules():
             dict(
                 BASE,
                 streaming_endpoint_name="se1",
-                location="w",
+                location="westeurope",
                 properties={"cdnEnabled": True, "customHostNames": ["a.example"]},
             ),
         )
     )
-    assert "properties.cdnEnabled" in f
-    f = failures(se.check({}, dict(BASE, streaming_endpoint_name="se1", location="w", scale_units=99)))
+    assert "properties.customHostNames" in f
+    f = failures(
+        se.check({}, dict(BASE, streaming_endpoint_name="se1", location="westeurope", scale_units=99))
+    )
     assert "scale_units" in f
     lo = LiveOutputProvider()
     f = failures(
@@ -460,7 +462,7 @@ def test_secret_paths_of_every_secret_bearing_entity():
         dict(
             BASE,
             streaming_endpoint_name="se1",
-            location="w",
+            location="westeurope",
             properties={
                 "accessControl": {
                     "akamai": {
