@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -335,24 +336,32 @@ def test_bad_raw_resources_fail_check_naming_key_and_rule(
     media_project: Callable[..., PulumiProject], connection: dict[str, Any], emulator: Any
 ) -> None:
     assert len(RAW_CASES) >= 15
-    proj = media_project("badraw", env=repo_env())
     writes_before = emulator.admin.write_requests()
-    problems = []
+
     # The engine stops a preview at the first resource whose check fails, so each case is its own preview
-    # of one stack (the controls ride along with every case and must never be reported).
-    for label, src, key, rule in RAW_CASES:
-        proj.write_program(header(connection) + src + "\n" + "\n".join(RAW_CONTROLS) + "\n")
-        run = proj.preview()
-        msgs = [m for sev, urn, m in run.diagnostics if sev == "error" and urn.endswith(f"::{label}")]
-        others = [
-            m
-            for _sev, urn, m in run.diagnostics
-            if urn and not urn.endswith(f"::{label}") and "::pulumi:pulumi:Stack::" not in urn
-        ]
-        if run.returncode == 0 or not any(key in m and f"rule: {rule})" in m for m in msgs) or others:
-            problems.append(
-                f"{label}: rc={run.returncode} expected {key} … (rule: {rule}) in {msgs}; others: {others}"
-            )
+    # (the controls ride along with every case and must never be reported). A preview mostly waits on
+    # process start-up, so LANES stacks (own directories) run their share of the cases side by side.
+    def lane(cases: list[tuple[str, str, str, str]]) -> list[str]:
+        proj = media_project("badraw", env=repo_env())
+        found = []
+        for label, src, key, rule in cases:
+            proj.write_program(header(connection) + src + "\n" + "\n".join(RAW_CONTROLS) + "\n")
+            run = proj.preview()
+            msgs = [m for sev, urn, m in run.diagnostics if sev == "error" and urn.endswith(f"::{label}")]
+            others = [
+                m
+                for _sev, urn, m in run.diagnostics
+                if urn and not urn.endswith(f"::{label}") and "::pulumi:pulumi:Stack::" not in urn
+            ]
+            if run.returncode == 0 or not any(key in m and f"rule: {rule})" in m for m in msgs) or others:
+                found.append(
+                    f"{label}: rc={run.returncode} expected {key} … (rule: {rule}) in {msgs}; {others}"
+                )
+        return found
+
+    lanes = 3
+    with ThreadPoolExecutor(lanes) as pool:
+        problems = [p for found in pool.map(lane, [RAW_CASES[i::lanes] for i in range(lanes)]) for p in found]
     assert not problems, "\n".join(problems)
     assert emulator.admin.write_requests() == writes_before
 
