@@ -18,7 +18,11 @@ from typing import Any
 
 import yaml
 
+from dynamic_providers.core import ownership
+
 from .stack import ToolError, pulumi
+
+OWNER_TAG_KEY = ownership.OWNER_TAG.split(".", 1)[1]
 
 # kind -> secret property paths (under properties), as the providers declare them
 SECRET_PATHS: dict[str, tuple[str, ...]] = {
@@ -81,8 +85,26 @@ def _config_key(kind: str, name: str, path: str) -> str:
     return words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:]) + index
 
 
+def _unmarked(value: Any) -> Any:
+    """Without ownership markers (core/ownership.py): they name the stack that created the entity, not
+    configuration, and the adopting stack must not declare another stack's marker as a property."""
+    if isinstance(value, dict):
+        return {
+            k: _unmarked(v)
+            for k, v in value.items()
+            if k != OWNER_TAG_KEY and not (isinstance(v, str) and v.startswith(ownership.PREFIX))
+        }
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    return value
+
+
 def _body(model: Any) -> dict[str, Any]:
-    return dict(model.serialize(keep_readonly=False).get("properties") or {})
+    return dict(_unmarked(model.serialize(keep_readonly=False).get("properties") or {}))
+
+
+def _tags(obj: Any) -> dict[str, str]:
+    return dict(_unmarked(dict(obj.tags or {})))
 
 
 def export_account(
@@ -106,7 +128,7 @@ def export_account(
         "stage": stage,
         "location": acct.location,
         "adopt": True,
-        "tags": dict(acct.tags or {}),
+        "tags": _tags(acct),
         "resourceGroup": {"name": rg, "create": False},
         "account": {
             "name": account,
@@ -152,11 +174,8 @@ def export_account(
     for p in client.content_key_policies.list(rg, account, orderby="name"):
         body = _body(p)
         try:
-            body = dict(
-                client.content_key_policies.get_policy_properties_with_secrets(
-                    rg, account, p.name
-                ).serialize()
-            )
+            secret_body = client.content_key_policies.get_policy_properties_with_secrets(rg, account, p.name)
+            body = dict(_unmarked(secret_body.serialize()))
             for key in ("policyId", "created", "lastModified"):
                 body.pop(key, None)
         except Exception as exc:  # noqa: BLE001 - Reader: the keys are listed, their values must be set by hand
@@ -180,7 +199,7 @@ def export_account(
             obj,
             _body(obj),
             location=obj.location,
-            tags=dict(obj.tags or {}),
+            tags=_tags(obj),
             runState=run_state,
             **extra,
         )

@@ -79,6 +79,7 @@ def test_exported_account_is_adopted_by_a_second_stack_with_no_changes(
     ).serialize()
     token = token_keys["options"][0]["restriction"]["primaryVerificationKey"]["keyValue"]
     assert token not in written and token not in export.output  # only in the encrypted config
+    assert "pulumi-owner" not in written  # the first stack's ownership markers are not configuration
     assert all(f"ams-media:{k}" in exported for e in entities for k in (e.get("secrets") or {}).values())
 
     # The adoption preview names what would change (here: a description edited in the file).
