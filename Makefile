@@ -7,6 +7,10 @@ PULUMI := scripts/pulumi
 # PRINCIPAL=reader runs the read-only targets (drift, inventory, preview) as the emulator's Reader.
 PRINCIPAL ?= contributor
 EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator --principal $(PRINCIPAL)
+# Resource operations the engine runs at once (its default is 4 x CPUs). Media Services operations take
+# minutes and the providers sequence each live event themselves, so the engine must not be the limit:
+# about 4 per live event (its outputs wait for its lock) plus the rest of the stage. Yours wins if set.
+export PULUMI_PARALLEL ?= 64
 
 .PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test lint lock bench faults
 
@@ -87,6 +91,7 @@ lint: venv
 bench: venv node
 	@scripts/ensure-cli.sh >/dev/null
 	$(PY) benchmarks/bench_stack.py
+	$(PY) benchmarks/bench_parallel.py
 
 # The crash and fault matrix of the local stage (issue 8; ~30-60 min): kills and faults, then the plain
 # make up / make down, drift and an orphan/duplicate/lost count. Not part of `make test`.

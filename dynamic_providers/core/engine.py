@@ -25,7 +25,7 @@ from pulumi.dynamic import (
 from ..validate import check_name, rules
 from ..validate.sdk_enums import enum_problems
 from . import client as clientmod
-from . import ownership, watchdog
+from . import ownership, server_pool, watchdog
 from .errors import MediaError, install_concise_errors, one_line, translate
 from .locks import entity_lock
 from .normalize import (
@@ -85,6 +85,7 @@ class ArmResourceProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         install_concise_errors()
         watchdog.start()
+        server_pool.install()
         clientmod.configure(req.config)
 
     def _what(self, inputs: dict[str, Any]) -> str:

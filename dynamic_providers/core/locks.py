@@ -1,7 +1,7 @@
 """Per-live-event sequencing.
 
 Every long-running operation on a live event or any of its live outputs holds one lock keyed by the live
-event's resource ID: a process-wide threading lock (the 4 worker threads of one provider process) backed by
+event's resource ID: a process-wide threading lock (the worker threads of one provider process) backed by
 an ``fcntl.flock`` file lock in a shared lock directory (several provider processes, e.g. when resources are
 spread over more than one process). Different live events use different keys and proceed in parallel."""
 

@@ -1,0 +1,213 @@
+"""Benchmark: how close `pulumi up` and `pulumi destroy` come to their critical path as live events grow.
+
+The reference stage: 1 account, 6 transforms, 2 running streaming endpoints, N live events (StandBy) with 3
+live outputs each (archive asset + locator), content protection; emulator LRO durations 10x the defaults and
+the live-event quota raised to N. For N = 2, 4, 8 (or --events) it prints the wall time of `up` and `destroy`,
+their critical path and the ratio, the most LROs in flight and the per-event overlap (at most one LRO at a
+time per live event and its outputs: must be 1).
+
+The critical path is computed, not assumed: the program's dependency graph (from the stack's state) with
+each resource weighted by the LROs the emulator ran for it, scheduled with unlimited parallelism except
+that the LROs of one live event and its outputs run one after another. Program start-up and engine
+overhead are not in it. Not a test: it asserts nothing about speed, it measures. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.bench_stack import live_event_of, max_overlap  # noqa: E402
+from emulator.launcher import arm_env, start_emulator  # noqa: E402
+from tests.engine import PulumiProject  # noqa: E402
+from tests.program.stage import local_stage_doc, write_stage_program  # noqa: E402
+
+SCALE = 10.0
+OUTPUTS_PER_EVENT = 3
+
+
+def reference_doc(connection: dict[str, Any], events: int) -> dict[str, Any]:
+    doc = local_stage_doc(connection)
+    env = doc["config"]["ams-media:environment"]
+    base = env["transforms"]
+    env["transforms"] = [dict(base[i % len(base)], name=f"transform-{i + 1}") for i in range(6)]
+    for endpoint in env["streamingEndpoints"]:
+        endpoint["runState"] = "Running"
+    env["liveChannels"] = [
+        {
+            "name": f"channel{i + 1}",
+            "protocol": "RTMP",
+            "encoding": {"type": "PassthroughStandard"},
+            "runState": "StandBy",
+            "outputs": [
+                {"name": f"out{j + 1}", "archiveWindow": "PT1H", "manifestName": f"channel{i + 1}-out{j + 1}"}
+                for j in range(OUTPUTS_PER_EVENT)
+            ],
+        }
+        for i in range(events)
+    ]
+    return doc
+
+
+def group_of(resource_id: str) -> str | None:
+    """The live event whose one-LRO-at-a-time rule a resource falls under, if any."""
+    rid = resource_id.lower()
+    return live_event_of(rid) if "/liveevents/" in rid else None
+
+
+def critical_path(resources: list[dict[str, Any]], ops: list[dict[str, Any]], *, reverse: bool) -> float:
+    """Earliest finish of the whole graph: each custom resource waits for its dependencies (for a destroy:
+    for its dependents), takes as long as its LROs, and the LROs of one live event run one at a time."""
+    weight: dict[str, float] = defaultdict(float)
+    for op in ops:
+        weight[op["resource_id"].lower()] += op["end"] - op["start"]
+    custom = {r["urn"]: r for r in resources if r.get("custom") and r.get("id")}
+    children: dict[str, list[str]] = defaultdict(list)
+    for r in resources:
+        if r.get("parent"):
+            children[r["parent"]].append(r["urn"])
+
+    def customs(urn: str) -> list[str]:  # a dependency on a component is one on everything under it
+        if urn in custom:
+            return [urn]
+        return [c for child in children.get(urn, []) for c in customs(child)]
+
+    deps: dict[str, set[str]] = {u: set() for u in custom}
+    for u, r in custom.items():
+        for d in r.get("dependencies", []):
+            for c in customs(d):
+                if c != u:
+                    (deps[c] if reverse else deps[u]).add(u if reverse else c)
+    waiting = {u: len(d) for u, d in deps.items()}
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for u, ds in deps.items():
+        for d in ds:
+            dependents[d].append(u)
+    ready: dict[str, float] = defaultdict(float)
+    heap = [(0.0, u) for u, n in waiting.items() if n == 0]
+    heapq.heapify(heap)
+    group_free: dict[str, float] = defaultdict(float)
+    finish: dict[str, float] = {}
+    while heap:
+        at, u = heapq.heappop(heap)
+        rid = str(custom[u]["id"]).lower()
+        group = group_of(rid)
+        start = max(at, group_free[group]) if group else at
+        finish[u] = start + weight.get(rid, 0.0)
+        if group:
+            group_free[group] = finish[u]
+        for v in dependents[u]:
+            ready[v] = max(ready[v], finish[u])
+            waiting[v] -= 1
+            if waiting[v] == 0:
+                heapq.heappush(heap, (ready[v], v))
+    return max(finish.values(), default=0.0)
+
+
+def lro_figures(ops: list[dict[str, Any]]) -> tuple[int, int]:
+    """(most LROs in flight, most in flight for one live event and its outputs)"""
+    by_event: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for op in ops:
+        group = group_of(op["resource_id"])
+        if group:
+            by_event[group].append((op["start"], op["end"]))
+    per_event = max((max_overlap(v) for v in by_event.values()), default=0)
+    return max_overlap([(op["start"], op["end"]) for op in ops]), per_event
+
+
+def measure(events: int, work: Path, parallel: str) -> dict[str, Any]:
+    emu = start_emulator(work / f"emulator-{events}")
+    try:
+        admin = emu.admin
+        admin.set_durations_map({k: v * SCALE for k, v in admin.durations().items()})
+        admin.set_settings(max_live_events=max(5, events))
+        conn = emu.connection
+        project = PulumiProject(
+            work / f"project-{events}",
+            project="ams-media",
+            stack="local",
+            env={**arm_env(conn), "PULUMI_CONFIG_PASSPHRASE": "", "PULUMI_PARALLEL": parallel},
+        )
+        write_stage_program(project, reference_doc(conn, events))
+        # The stage schema enforces the default quota (5 live events per account) and has no key for a
+        # raised one yet; this account's quota is raised in the emulator, so the program's rule is too.
+        program = project.dir / "__main__.py"
+        program.write_text(
+            f"from dynamic_providers.validate import rules\nrules.MAX_LIVE_EVENTS = {max(5, events)}\n"
+            + program.read_text()
+        )
+        project.ensure_stack()
+        row: dict[str, Any] = {"events": events}
+        resources: list[dict[str, Any]] = []
+        for step in ("up", "destroy"):
+            t0 = time.time()
+            (project.up if step == "up" else project.destroy)().check()
+            t1 = time.time()
+            ops = [o for o in admin.operations() if o.get("end") and t0 <= o["start"] <= t1]
+            if step == "up":
+                resources = project.resources()
+            path = critical_path(resources, ops, reverse=step == "destroy")
+            in_flight, per_event = lro_figures(ops)
+            row[step] = {
+                "wall": t1 - t0,
+                "path": path,
+                "ratio": (t1 - t0) / path if path else float("nan"),
+                "in_flight": in_flight,
+                "per_event": per_event,
+                "lros": len(ops),
+            }
+        return row
+    finally:
+        emu.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, nargs="+", default=[2, 4, 8])
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    parallel = os.environ.get("PULUMI_PARALLEL", "64")
+    work = Path(tempfile.mkdtemp(prefix="ams-bench-parallel-"))
+    rows = []
+    try:
+        for n in args.events:
+            rows.append(measure(n, work, parallel))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {work}")
+    load = os.getloadavg()
+    print(
+        f"\nReference stage, LRO durations x{SCALE:g}, {OUTPUTS_PER_EVENT} outputs per live event, "
+        f"--parallel {parallel}, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        f"on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'live events':>11} | {'up wall':>7} {'path':>5} {'ratio':>5} | {'destroy wall':>12} {'path':>5} "
+        f"{'ratio':>5} | {'most LROs in flight':>19} | {'per-event overlap':>17}"
+    )
+    for row in rows:
+        up, down = row["up"], row["destroy"]
+        print(
+            f"{row['events']:>11} | {up['wall']:7.1f} {up['path']:5.1f} {up['ratio']:5.2f} | "
+            f"{down['wall']:12.1f} {down['path']:5.1f} {down['ratio']:5.2f} | "
+            f"{max(up['in_flight'], down['in_flight']):>19} | {max(up['per_event'], down['per_event']):>17}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Engine test: the dynamic-provider process is not capped at 4 operations (core/server_pool.py), and the
+per-live-event sequencing still holds with many operations in flight."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from benchmarks.bench_parallel import lro_figures
+from tests.providers.helpers import account_block, header, repo_env, uniq
+
+pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("providers-live")]
+
+EVENTS = 5  # the emulator's default live-event quota per account
+KEYS = ("liveevent.create", "liveoutput.create", "liveoutput.delete", "liveevent.delete")
+
+
+@pytest.fixture
+def long_live_lros(emulator):
+    """Live LROs long enough that operations on different live events overlap in the log."""
+    before = emulator.admin.durations()
+    emulator.admin.set_durations(
+        **{
+            "liveevent.create": 3.0,
+            "liveoutput.create": 1.0,
+            "liveoutput.delete": 1.0,
+            "liveevent.delete": 2.0,
+        }
+    )
+    yield emulator.admin
+    emulator.admin.set_durations_map({k: before[k] for k in KEYS})
+
+
+def program(conn, acct: str) -> str:
+    return (
+        header(conn)
+        + account_block(acct)
+        + f"""
+dep = pulumi.ResourceOptions(depends_on=[acct])
+for e in range({EVENTS}):
+    ev = dp.LiveEvent(f'ev{{e}}', resource_group_name=RG, account_name=A, location=LOC,
+        properties={{'input': {{'streamingProtocol': 'RTMP'}}}}, opts=dep)
+    for o in range(2):
+        asset = dp.Asset(f'ev{{e}}-a{{o}}', resource_group_name=RG, account_name=A, opts=dep)
+        dp.LiveOutput(f'ev{{e}}-out{{o}}', resource_group_name=RG, account_name=A, live_event_name=ev.name,
+            live_output_name=f'out{{o}}',
+            properties={{'assetName': asset.name, 'archiveWindowLength': 'PT1H'}})
+"""
+    )
+
+
+def test_more_than_four_operations_in_flight_one_per_live_event(media_project, connection, long_live_lros):
+    acct = uniq("par")
+    proj = media_project("parallel", env={**repo_env(), "PULUMI_PARALLEL": "64"})
+    proj.write_program(program(connection, acct))
+
+    up = proj.up().check()
+    assert "could not lift" not in up.output  # the server's pool was replaced (no fallback warning)
+    destroy = proj.destroy().check()
+    assert "could not lift" not in destroy.output
+
+    ops = [
+        o
+        for o in long_live_lros.operations()
+        if f"/mediaservices/{acct}/".lower() in o["resource_id"].lower()
+    ]
+    creates = [o for o in ops if (o["kind"], o["action"]) == ("liveevent", "create")]
+    assert len(creates) == EVENTS
+    in_flight, per_event = lro_figures(ops)
+    # all five live-event creates were started together (4 worker threads would cap this at 4) ...
+    assert in_flight > 4, ops
+    # ... while each live event and its outputs still saw one LRO at a time
+    assert per_event == 1, ops
+    by_event: defaultdict[str, int] = defaultdict(int)
+    for o in ops:
+        if o["kind"] == "liveoutput":
+            by_event[o["resource_id"].lower().split("/liveoutputs/")[0]] += 1
+    assert sorted(by_event.values()) == [4] * EVENTS  # two creates and two deletes per event
+    assert "AnotherOperationInProgress" not in up.output + destroy.output
