@@ -118,7 +118,7 @@ class MediaService(MediaResource, module="media", name="MediaService"):
         resource_name: str,
         *,
         resource_group_name: Input[str],
-        location: Input[str],
+        location: Input[str] | None = None,  # default: azure-native:location
         properties: Props,
         account_name: Input[str] | None = None,
         tags: Tags = None,

@@ -257,7 +257,7 @@ class LiveEvent(MediaResource, module="media", name="LiveEvent"):
         *,
         resource_group_name: Input[str],
         account_name: Input[str],
-        location: Input[str],
+        location: Input[str] | None = None,  # default: azure-native:location
         properties: Props,
         live_event_name: Input[str] | None = None,
         tags: Tags = None,

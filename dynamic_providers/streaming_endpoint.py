@@ -211,7 +211,7 @@ class StreamingEndpoint(MediaResource, module="media", name="StreamingEndpoint")
         *,
         resource_group_name: Input[str],
         account_name: Input[str],
-        location: Input[str],
+        location: Input[str] | None = None,  # default: azure-native:location
         properties: Props = None,
         streaming_endpoint_name: Input[str] | None = None,
         tags: Tags = None,

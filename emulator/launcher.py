@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .admin import AdminClient
-from .storage import _die_with_parent
+from .storage import _die_with_parent, find_azurite
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,13 +34,14 @@ def arm_env(conn: dict[str, Any], principal: str = "contributor") -> dict[str, s
     """The ARM_* variables (as pulumi-azure-native reads them) that point a client at this emulator
     as `principal`: what `python -m emulator env` prints and what the tests give the providers."""
     creds = conn["principals"][principal]
+    # The emulator is a custom cloud: clients discover its ARM and login endpoints from
+    # `GET https://<host>/metadata/endpoints`, exactly as for a real custom cloud (metadataHost).
     return {
         "ARM_CLIENT_ID": creds["client_id"],
         "ARM_CLIENT_SECRET": creds["client_secret"],
         "ARM_TENANT_ID": conn["tenant_id"],
         "ARM_SUBSCRIPTION_ID": conn["subscription_id"],
-        "ARM_RESOURCE_MANAGER_ENDPOINT": conn["arm_endpoint"],
-        "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": conn["authority_host"],
+        "ARM_METADATA_HOSTNAME": conn["arm_endpoint"].removeprefix("https://").rstrip("/"),
         "ARM_CA_BUNDLE": conn["ca_bundle"],
     }
 
@@ -141,6 +142,8 @@ def _spawn(
     log = state_dir / "emulator.log"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    with contextlib.suppress(FileNotFoundError):  # found from the caller's directory, not the child's
+        env.setdefault("AZURITE_BLOB", str(find_azurite()))
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             _args(state_dir, port, options),

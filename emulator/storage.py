@@ -44,11 +44,27 @@ def free_port() -> int:
 
 
 def find_azurite() -> Path:
+    """`azurite-blob`: $AZURITE_BLOB, else node_modules/.bin of the working directory or the source
+    checkout, else on PATH (`npm install -g azurite@3.35.0`), so an installed package finds it too."""
+    import os
+    import shutil
+
+    explicit = os.environ.get("AZURITE_BLOB")
+    if explicit:
+        if Path(explicit).is_file():
+            return Path(explicit)
+        raise FileNotFoundError(f"AZURITE_BLOB={explicit} does not exist")
     for base in (Path.cwd(), REPO_ROOT):
         candidate = base / "node_modules" / ".bin" / "azurite-blob"
         if candidate.exists():
             return candidate
-    raise FileNotFoundError("node_modules/.bin/azurite-blob not found (run `make node`)")
+    on_path = shutil.which("azurite-blob")
+    if on_path:
+        return Path(on_path)
+    raise FileNotFoundError(
+        "azurite-blob not found: set AZURITE_BLOB, run `npm install azurite@3.35.0` here, "
+        "or `npm install -g azurite@3.35.0` (in this repository: `make node`)"
+    )
 
 
 class Azurite:

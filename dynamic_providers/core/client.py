@@ -33,6 +33,14 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "useDefaultAzureCredential": ("ARM_USE_DEFAULT_AZURE_CREDENTIAL",),
     "disableInstanceDiscovery": ("ARM_DISABLE_INSTANCE_DISCOVERY",),
     "environment": ("ARM_ENVIRONMENT", "AZURE_ENVIRONMENT"),
+    # Custom clouds: the ARM metadata endpoint of this host describes the cloud (wins over environment).
+    "metadataHost": ("ARM_METADATA_HOSTNAME",),
+    "msiEndpoint": ("ARM_MSI_ENDPOINT",),
+    "auxiliaryTenantIds": ("ARM_AUXILIARY_TENANT_IDS",),
+    "partnerId": ("ARM_PARTNER_ID",),
+    "disablePulumiPartnerId": ("ARM_DISABLE_PULUMI_PARTNER_ID",),
+    "location": (),  # config only, as in azure-native: the default location of entities that name none
+    # Explicit custom-cloud endpoints (newer azure-native releases; metadataHost is 3.29.0's way).
     "resourceManagerEndpoint": ("ARM_RESOURCE_MANAGER_ENDPOINT",),
     "activeDirectoryAuthorityHost": ("ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST",),
     "resourceManagerAudience": ("ARM_RESOURCE_MANAGER_AUDIENCE",),
@@ -51,6 +59,11 @@ _CLOUDS = {
     "china": ("https://management.chinacloudapi.cn", "login.chinacloudapi.cn"),
     "usgov": ("https://management.usgovcloudapi.net", "login.microsoftonline.us"),
 }
+# The cloud names the ARM metadata endpoint uses for each environment.
+_CLOUD_NAMES = {"public": "AzureCloud", "china": "AzureChinaCloud", "usgov": "AzureUSGovernment"}
+# Microsoft's partner ID for Pulumi: azure-native sends it unless partnerId or disablePulumiPartnerId.
+PULUMI_PARTNER_ID = "a90539d8-a7a6-5826-95c4-1fbef22d4b22"
+METADATA_API_VERSION = "2022-09-01"
 
 _SETTINGS: dict[str, Any] = {}
 _SETTINGS_LOCK = threading.Lock()
@@ -102,20 +115,95 @@ def _truthy(v: Any) -> bool:
     return str(v).strip().lower() in ("true", "1", "yes")
 
 
-def endpoints(s: dict[str, Any]) -> tuple[str, str, str]:
-    """(arm base url, authority host, credential scope)"""
+def _cloud(s: dict[str, Any]) -> str:
     env = (s.get("environment") or "public").lower()
     if env in ("china", "azurechinacloud"):
-        base, auth = _CLOUDS["china"]
-    elif env in ("usgov", "usgovernment", "azureusgovernment", "azureusgovernmentcloud"):
-        base, auth = _CLOUDS["usgov"]
-    else:
-        base, auth = _CLOUDS["public"]
+        return "china"
+    if env in ("usgov", "usgovernment", "azureusgovernment", "azureusgovernmentcloud"):
+        return "usgov"
+    return "public"
+
+
+_METADATA: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+
+
+def discover_cloud(host: str, cloud: str, ca_bundle: str | None) -> tuple[str, str, str]:
+    """(resource manager, login endpoint, audience) of a custom cloud, read from
+    ``https://<host>/metadata/endpoints`` as azure-native does for ``metadataHost``: the entry named
+    after the configured environment, else the first one. Cached per process."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    key = (host, cloud, ca_bundle or "")
+    if key in _METADATA:
+        return _METADATA[key]
+    host = host.removeprefix("https://").rstrip("/")
+    url = f"https://{host}/metadata/endpoints?api-version={METADATA_API_VERSION}"
+    where = f"azure-native:metadataHost (or ARM_METADATA_HOSTNAME) {host!r}"
+    try:
+        ctx = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else ssl.create_default_context()
+        with urllib.request.urlopen(url, context=ctx, timeout=30) as resp:  # noqa: S310 - https only
+            doc = json.loads(resp.read())
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise MediaError(f"provider configuration: {where}: cannot read {url}: {reason}") from None
+    clouds = doc if isinstance(doc, list) else [dict(doc, resourceManager=f"https://{host}/")]
+    chosen = next((c for c in clouds if c.get("name") == _CLOUD_NAMES[cloud]), clouds[0] if clouds else None)
+    try:
+        assert chosen is not None
+        auth = chosen["authentication"]
+        found = (
+            str(chosen["resourceManager"]).rstrip("/"),
+            str(auth["loginEndpoint"]),
+            str(auth["audiences"][0]),
+        )
+    except (AssertionError, KeyError, IndexError, TypeError):
+        raise MediaError(
+            f"provider configuration: {where}: {url} names no resourceManager/authentication"
+        ) from None
+    _METADATA[key] = found
+    return found
+
+
+def endpoints(s: dict[str, Any]) -> tuple[str, str, str]:
+    """(arm base url, authority host, credential scope): metadataHost discovery, else the named
+    environment; explicit endpoint settings override either."""
+    cloud = _cloud(s)
+    base, auth = _CLOUDS[cloud]
+    audience = ""
+    if s.get("metadataHost"):
+        base, auth, audience = discover_cloud(str(s["metadataHost"]), cloud, s.get("caBundle"))
     base = (s.get("resourceManagerEndpoint") or base).rstrip("/")
     auth = s.get("activeDirectoryAuthorityHost") or auth
-    audience = (s.get("resourceManagerAudience") or base).rstrip("/")
+    audience = s.get("resourceManagerAudience") or audience or base
     scope = audience if audience.endswith("/.default") else audience + "/.default"
     return base, auth, scope
+
+
+def auxiliary_tenant_ids(s: dict[str, Any]) -> list[str]:
+    """azure-native's auxiliaryTenantIds: a JSON list (ARM_AUXILIARY_TENANT_IDS: also `;`-separated)."""
+    raw = s.get("auxiliaryTenantIds")
+    if not raw:
+        return []
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = [t.strip() for t in str(raw).split(";") if t.strip()]
+    if not isinstance(parsed, list) or not all(isinstance(t, str) for t in parsed):
+        raise MediaError(
+            "provider configuration: azure-native:auxiliaryTenantIds (or ARM_AUXILIARY_TENANT_IDS) "
+            f"must be a JSON list of tenant IDs; got {raw!r}"
+        )
+    return parsed
+
+
+def user_agent(s: dict[str, Any]) -> str:
+    """The partner attribution azure-native appends to its User-Agent (`pid-<guid>`)."""
+    partner = s.get("partnerId") or ("" if _truthy(s.get("disablePulumiPartnerId")) else PULUMI_PARTNER_ID)
+    return f"ams-iac pid-{partner}" if partner else "ams-iac"
 
 
 def _fingerprint(s: dict[str, Any]) -> str:
@@ -133,9 +221,12 @@ def build_credential(s: dict[str, Any]) -> Any:
 
     _, authority, _ = endpoints(s)
     common: dict[str, Any] = {"authority": authority, **transport_kwargs(s)}
-    custom_authority = bool(s.get("activeDirectoryAuthorityHost"))
+    custom_authority = authority.removeprefix("https://").rstrip("/") not in {a for _, a in _CLOUDS.values()}
     if custom_authority or _truthy(s.get("disableInstanceDiscovery")):
         common["disable_instance_discovery"] = True
+    aux = auxiliary_tenant_ids(s)
+    if aux:
+        common["additionally_allowed_tenants"] = aux
     tenant, client_id = str(s.get("tenantId") or ""), str(s.get("clientId") or "")
 
     def need(*names: str) -> None:
@@ -173,6 +264,8 @@ def build_credential(s: dict[str, Any]) -> Any:
         )
     if _truthy(s.get("useMsi")):
         kw = transport_kwargs(s)
+        if s.get("msiEndpoint"):  # azure-identity reads the endpoint from the environment only
+            os.environ.setdefault("IDENTITY_ENDPOINT", str(s["msiEndpoint"]))
         return identity.ManagedIdentityCredential(client_id=client_id or None, **kw)
     return identity.AzureCliCredential(tenant_id=tenant) if tenant else identity.AzureCliCredential()
 
@@ -202,13 +295,54 @@ def credential() -> Any:
     return cred
 
 
+def _uses_azure_cli(s: dict[str, Any]) -> bool:
+    return not any(
+        (
+            _truthy(s.get("useDefaultAzureCredential")),
+            s.get("clientCertificatePath"),
+            s.get("clientSecret"),
+            _truthy(s.get("useOidc")),
+            _truthy(s.get("useMsi")),
+        )
+    )
+
+
+def _cli_subscription() -> str | None:
+    """The Azure CLI's current account (`az account show`), as azure-native uses with `az login` auth."""
+    import shutil
+    import subprocess
+
+    az = shutil.which("az")
+    if not az:
+        return None
+    proc = subprocess.run(
+        [az, "account", "show", "--output", "json"], capture_output=True, text=True, timeout=60
+    )
+    if proc.returncode != 0:
+        return None
+    try:
+        return str(json.loads(proc.stdout)["id"]) or None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def subscription_id() -> str:
-    sub = settings().get("subscriptionId")
+    s = settings()
+    sub = s.get("subscriptionId")
+    if not sub and _uses_azure_cli(s):
+        sub = s["subscriptionId"] = _cli_subscription()
     if not sub:
+        hint = " or `az login` / `az account set`" if _uses_azure_cli(s) else ""
         raise MediaError(
-            "provider configuration: missing azure-native:subscriptionId (or ARM_SUBSCRIPTION_ID)"
+            f"provider configuration: missing azure-native:subscriptionId (or ARM_SUBSCRIPTION_ID{hint})"
         )
     return str(sub)
+
+
+def default_location() -> str | None:
+    """azure-native:location: the location of entities whose program names none."""
+    loc = settings().get("location")
+    return str(loc) if loc else None
 
 
 def poll_interval() -> float:
@@ -279,6 +413,7 @@ def client() -> Any:
     from azure.mgmt.media import AzureMediaServices
 
     s = settings()
+    sub = subscription_id()  # first: it may fill the subscription in from the Azure CLI
     fp = _fingerprint(s)
     cache = getattr(_LOCAL, "clients", None)
     if cache is None:
@@ -288,11 +423,12 @@ def client() -> Any:
         base, _, scope = endpoints(s)
         c = AzureMediaServices(
             credential(),
-            subscription_id(),
+            sub,
             base_url=base,
             credential_scopes=[scope],
             polling_interval=poll_interval(),
             retry_policy=retry_policy(retry_timeout()),
+            user_agent=user_agent(s),
             **transport_kwargs(s),
         )
         cache[fp] = c

@@ -345,6 +345,10 @@ class ArmResourceProvider(ResourceProvider):
                 err = check_name(rule, v)
                 if err:
                     fail(p, f"{p} {v!r} {err} (rule: name.{rule})")
+        if "location" in spec.top_level and inputs.get("location") in (None, ""):
+            default = clientmod.default_location()  # azure-native:location, as azure-native does
+            if default:
+                inputs["location"] = default
         for req in spec.required:
             v = get_path(inputs, req)
             if v is None or v == "" or v == []:

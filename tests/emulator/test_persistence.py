@@ -91,8 +91,7 @@ def test_cli_background_env_stop(tmp_path: Path) -> None:
             "ARM_CLIENT_SECRET",
             "ARM_TENANT_ID",
             "ARM_SUBSCRIPTION_ID",
-            "ARM_RESOURCE_MANAGER_ENDPOINT",
-            "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST",
+            "ARM_METADATA_HOSTNAME",
             "ARM_CA_BUNDLE",
         ]
         for key in (

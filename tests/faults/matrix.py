@@ -117,7 +117,8 @@ def sdk() -> Any:
     from azure.mgmt.media import AzureMediaServices
 
     env = arm_env()
-    key = env["ARM_RESOURCE_MANAGER_ENDPOINT"] + env["ARM_CLIENT_SECRET"]
+    base = connection()["arm_endpoint"]
+    key = base + env["ARM_CLIENT_SECRET"]
     if key in _SDK:
         return _SDK[key]
     ca = env["ARM_CA_BUNDLE"]
@@ -125,11 +126,10 @@ def sdk() -> Any:
         env["ARM_TENANT_ID"],
         env["ARM_CLIENT_ID"],
         env["ARM_CLIENT_SECRET"],
-        authority=env["ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST"],
+        authority=connection()["authority_host"],
         disable_instance_discovery=True,
         connection_verify=ca,
     )
-    base = env["ARM_RESOURCE_MANAGER_ENDPOINT"]
     _SDK[key] = AzureMediaServices(
         cred, env["ARM_SUBSCRIPTION_ID"], base_url=base, connection_verify=ca, retry_total=0
     )

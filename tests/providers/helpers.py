@@ -23,8 +23,7 @@ def sdk_client(arm_env: dict[str, str]) -> Any:
         "azure-native:clientSecret": arm_env["ARM_CLIENT_SECRET"],
         "azure-native:tenantId": arm_env["ARM_TENANT_ID"],
         "azure-native:subscriptionId": arm_env["ARM_SUBSCRIPTION_ID"],
-        "azure-native:resourceManagerEndpoint": arm_env["ARM_RESOURCE_MANAGER_ENDPOINT"],
-        "azure-native:activeDirectoryAuthorityHost": arm_env["ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST"],
+        "azure-native:metadataHost": arm_env["ARM_METADATA_HOSTNAME"],
         "media:caBundle": arm_env["ARM_CA_BUNDLE"],
     }
     with _CLIENT_LOCK:

@@ -17,8 +17,7 @@ pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("providers-credentials
 # The endpoint settings every method needs to reach the emulator instead of public Azure.
 ENDPOINT_VARS = (
     "ARM_SUBSCRIPTION_ID",
-    "ARM_RESOURCE_MANAGER_ENDPOINT",
-    "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST",
+    "ARM_METADATA_HOSTNAME",
     "ARM_CA_BUNDLE",
 )
 
