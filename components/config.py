@@ -338,6 +338,10 @@ class LiveOutputConfig(Schema):
     asset_name: Annotated[Name, Field(description="default: <channel>-<output>-archive")] = ""
     locator: LocatorConfig = LocatorConfig()
     filter: AssetFilterConfig | None = None
+    delete_recordings: Annotated[
+        StrictBool | None,
+        Field(description="delete the recording when the output goes; default: the channel's"),
+    ] = None
 
     @model_validator(mode="after")
     def _windows(self) -> LiveOutputConfig:
@@ -391,6 +395,9 @@ class LiveChannelConfig(Schema):
     hostname_prefix: Annotated[str, Checked(R.HOSTNAME_PREFIX)] | None = None
     access_token_secret: ConfigKey | None = None
     key_frame_interval: Annotated[str, Checked(R.KEY_FRAME_INTERVAL)] | None = None
+    delete_recordings: Annotated[
+        StrictBool | None, Field(description="delete recordings of removed outputs; default: the stage's")
+    ] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -702,6 +709,13 @@ class StageConfig(Schema):
         description="take over entities that already exist instead of failing 'already exists' (bring an "
         "existing account under code; see `python -m explorer export`)",
     )
+    interruptions: Annotated[
+        Literal["warn", "refuse"],
+        Field(description="refuse: a change that stops a running endpoint or live event fails at preview"),
+    ] = "warn"
+    delete_recordings: Annotated[
+        StrictBool, Field(description="default false: removed outputs, channels and destroy keep recordings")
+    ] = False
 
     @model_validator(mode="after")
     def _across_sections(self) -> StageConfig:

@@ -30,6 +30,19 @@ class LiveChannelArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     adopt: bool = False
     """Take over entities that already exist (bring an existing account under code)."""
+    delete_recordings: bool = False
+    """Default for outputs and the channel that don't say: False keeps every recording (archive asset,
+    locator, filter) when its output or the channel is removed or destroyed."""
+    interruptions: str = "warn"
+    """"refuse": stopping or replacing the running live event fails at preview instead of warning."""
+
+
+def deletes_recordings(args: LiveChannelArgs, o: LiveOutputConfig) -> bool:
+    """An output's explicit setting, else the channel's, else the stage default."""
+    for value in (o.delete_recordings, args.channel.delete_recordings):
+        if value is not None:
+            return value
+    return args.delete_recordings
 
 
 def live_event_properties(ch: LiveChannelConfig, access_token: Any = None) -> dict[str, Any]:
@@ -79,11 +92,17 @@ def filter_properties(o: LiveOutputConfig) -> dict[str, Any]:
 
 class LiveChannel(pulumi.ComponentResource):
     """Outputs: ``ingest_urls``, ``preview_url``, ``streaming_paths`` (output name -> locator paths),
-    ``live_event_name``."""
+    ``live_event_name``, ``recordings`` (output name -> archive asset, container, locator, whether it is
+    recording now and whether removal keeps it).
+
+    Outputs exist in the service only while the channel is Running: each declared output records into its
+    archive asset then; in StandBy or Stopped the live event is stopped with its outputs ended, and the
+    outputs come back on the same assets when it runs again."""
 
     ingest_urls: pulumi.Output[Any]
     preview_url: pulumi.Output[Any]
     streaming_paths: pulumi.Output[Any]
+    recordings: pulumi.Output[Any]
 
     def __init__(self, name: str, args: LiveChannelArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(f"{TYPE_PREFIX}:LiveChannel", name, None, opts)
@@ -104,19 +123,26 @@ class LiveChannel(pulumi.ComponentResource):
             properties=live_event_properties(ch, token),
             run_state=ch.run_state,
             adopt=args.adopt,
+            interruptions=args.interruptions,
             opts=child_opts(self),
         )
         self.assets: dict[str, Any] = {}
         self.live_outputs: dict[str, Any] = {}
         self.locators: dict[str, Any] = {}
         self.filters: dict[str, Any] = {}
+        recordings: dict[str, Any] = {}
+        recording = ch.run_state == "Running"
         for o in ch.outputs:
             prefix = f"{name}-{o.name}"
+            # Recordings are kept unless deleting them is configured; a kept archive carries this
+            # resource's ownership marker, so declaring the output again takes it back.
+            keep = not deletes_recordings(args, o)
             asset = Asset(
                 f"{prefix}-asset",
                 **common,
                 asset_name=o.asset_name,
                 properties={"description": f"Archive of live output {ch.name}/{o.name}"},
+                keep_on_delete=keep,
                 adopt=args.adopt,
                 opts=child_opts(self),
             )
@@ -136,6 +162,7 @@ class LiveChannel(pulumi.ComponentResource):
                     }
                 ),
                 adopt=args.adopt,
+                recording=recording,
                 opts=child_opts(self),
             )
             loc = o.locator
@@ -150,6 +177,7 @@ class LiveChannel(pulumi.ComponentResource):
                 **common,
                 streaming_locator_name=loc.name,
                 properties=locator_props,
+                keep_on_delete=keep,
                 adopt=args.adopt,
                 # The live output writes the archive's manifest; a locator made after it has its
                 # streaming paths at creation instead of gaining them on the next refresh.
@@ -162,20 +190,30 @@ class LiveChannel(pulumi.ComponentResource):
                     asset_name=asset.name,
                     filter_name=o.filter.name,
                     properties=filter_properties(o),
+                    keep_on_delete=keep,
                     adopt=args.adopt,
                     opts=child_opts(self),
                 )
+            recordings[o.name] = {
+                "asset": asset.name,
+                "container": asset.container,
+                "locator": self.locators[o.name].name,
+                "recording": self.live_outputs[o.name].recording,
+                "keptOnRemoval": keep,
+            }
         self.live_event_name = self.live_event.name
         self.ingest_urls = self.live_event.ingest_urls
         self.preview_url = self.live_event.preview_urls.apply(lambda urls: (urls or [None])[0])
         self.streaming_paths = pulumi.Output.from_input(
             {k: loc.streaming_paths for k, loc in self.locators.items()}
         )
+        self.recordings = pulumi.Output.from_input(recordings)
         self.register_outputs(
             {
                 "live_event_name": self.live_event_name,
                 "ingest_urls": self.ingest_urls,
                 "preview_url": self.preview_url,
                 "streaming_paths": self.streaming_paths,
+                "recordings": self.recordings,
             }
         )

@@ -44,6 +44,7 @@ class Stage:
             "ingestUrls": pulumi.Output.secret({k: c.ingest_urls for k, c in self.channels.items()}),
             "previewUrls": {k: c.preview_url for k, c in self.channels.items()},
             "streamingPaths": {k: c.streaming_paths for k, c in self.channels.items()},
+            "recordings": {k: c.recordings for k, c in self.channels.items()},
             "streamingPolicies": self.protection.streaming_policy_names,
         }
 
@@ -89,7 +90,12 @@ def build_stage(
         e.name: StreamingEndpoint(
             f"{cfg.stage}-{e.name}",
             StreamingEndpointArgs(
-                **common, location=cfg.location, endpoint=e, tags=cfg.tags, adopt=cfg.adopt
+                **common,
+                location=cfg.location,
+                endpoint=e,
+                tags=cfg.tags,
+                adopt=cfg.adopt,
+                interruptions=cfg.interruptions,
             ),
             opts,
         )
@@ -118,6 +124,8 @@ def build_stage(
                 content_key_policy_names=protection.content_key_policy_names,
                 tags=cfg.tags,
                 adopt=cfg.adopt,
+                delete_recordings=cfg.delete_recordings,
+                interruptions=cfg.interruptions,
             ),
             opts,
         )

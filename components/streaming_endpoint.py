@@ -25,6 +25,9 @@ class StreamingEndpointArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     adopt: bool = False
     """Take over entities that already exist (bring an existing account under code)."""
+    interruptions: str = "warn"
+    """"refuse": a change that stops the running endpoint (Standard<->Premium, CDN, Stopped, replacement)
+    fails at preview instead of warning."""
 
 
 def endpoint_properties(e: StreamingEndpointConfig) -> dict[str, Any]:
@@ -73,6 +76,7 @@ class StreamingEndpoint(pulumi.ComponentResource):
             properties=endpoint_properties(e),
             scale_units=e.scale_units,
             run_state=e.run_state,
+            interruptions=args.interruptions,
             # every account is created with a "default" endpoint: manage it instead of creating it
             adopt=args.adopt or e.name.lower() == DEFAULT_ENDPOINT,
             opts=child_opts(self),

@@ -10,7 +10,7 @@ from azure.mgmt.media import models
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
 from .core.resource import MediaResource, ctor_args
-from .core.spec import EntitySpec
+from .core.spec import KEEP_ON_DELETE, EntitySpec
 from .validate import check_container_name
 
 SPEC = EntitySpec(
@@ -21,6 +21,7 @@ SPEC = EntitySpec(
     collections=("assets",),
     create_only=("properties.container", "properties.storageAccountName"),
     owner_path="properties.alternateId",
+    extra_inputs=KEEP_ON_DELETE,
 )
 
 
@@ -45,7 +46,15 @@ class Asset(MediaResource, module="media", name="Asset"):
     """An asset. Outputs: name, properties, container (storage container), asset_id."""
 
     _provider_cls = AssetProvider
-    _outputs = ("resource_group_name", "account_name", "asset_name", "container", "asset_id", "adopt")
+    _outputs = (
+        "resource_group_name",
+        "account_name",
+        "asset_name",
+        "container",
+        "asset_id",
+        "adopt",
+        "keep_on_delete",
+    )
 
     name: pulumi.Output[str]
     properties: pulumi.Output[dict]
@@ -60,6 +69,7 @@ class Asset(MediaResource, module="media", name="Asset"):
         account_name: Input[str],
         properties: Props = None,
         asset_name: Input[str] | None = None,
+        keep_on_delete: bool = False,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -10,9 +10,9 @@ import pulumi
 from azure.mgmt.media import models
 
 from .core.common import Input, Props
-from .core.engine import ArmResourceProvider
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
+from .streaming import KeptWhileLocatorsUseIt
 from .validate import rules
 
 SECRETS = (
@@ -36,8 +36,9 @@ SPEC = EntitySpec(
 )
 
 
-class ContentKeyPolicyProvider(ArmResourceProvider):
+class ContentKeyPolicyProvider(KeptWhileLocatorsUseIt):
     spec = SPEC
+    locator_attr = "default_content_key_policy_name"
 
     def live_secret_body(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
         props = self.read_secret_action(

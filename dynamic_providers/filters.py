@@ -10,7 +10,7 @@ from azure.mgmt.media import models
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider
 from .core.resource import MediaResource, ctor_args
-from .core.spec import EntitySpec
+from .core.spec import KEEP_ON_DELETE, EntitySpec
 from .validate import rules
 
 ASSET_FILTER = EntitySpec(
@@ -19,6 +19,7 @@ ASSET_FILTER = EntitySpec(
     model=models.AssetFilter,
     path=("resource_group_name", "account_name", "asset_name", "filter_name"),
     collections=("assets", "assetFilters"),
+    extra_inputs=KEEP_ON_DELETE,
 )
 ACCOUNT_FILTER = EntitySpec(
     type_name="AccountFilter",
@@ -56,7 +57,7 @@ class AssetFilter(MediaResource, module="media", name="AssetFilter"):
     """A dynamic-manifest filter on one asset. Outputs: name, properties."""
 
     _provider_cls = AssetFilterProvider
-    _outputs = ("resource_group_name", "account_name", "asset_name", "filter_name", "adopt")
+    _outputs = ("resource_group_name", "account_name", "asset_name", "filter_name", "adopt", "keep_on_delete")
 
     name: pulumi.Output[str]
     properties: pulumi.Output[dict]
@@ -70,6 +71,7 @@ class AssetFilter(MediaResource, module="media", name="AssetFilter"):
         asset_name: Input[str],
         properties: Props = None,
         filter_name: Input[str] | None = None,
+        keep_on_delete: bool = False,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -11,11 +11,13 @@ from typing import Any
 
 import pulumi
 from azure.mgmt.media import models
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from .core import client as clientmod
 from .core.common import Input, Props, Tags
-from .core.engine import ArmResourceProvider
+from .core.engine import INPUTS_KEY, ArmResourceProvider
 from .core.ownership import OWNER_TAG
+from .core.progress import BEHAVIOUR_INPUTS, Progress, interruption, interruptions_problems, say
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 from .validate import parse_duration, rules
@@ -66,6 +68,7 @@ OUTPUT = EntitySpec(
     create_only=("properties",),
     required=("properties.assetName", "properties.archiveWindowLength"),
     owner_path="properties.description",
+    extra_inputs=("recording",),
     create="begin_create",
     update=None,
     delete="begin_delete",
@@ -85,6 +88,7 @@ def wait_event_idle(c: Any, inputs: dict[str, Any]) -> bool:
     rg, acct, ev = inputs["resource_group_name"], inputs["account_name"], inputs["live_event_name"]
     deadline = time.monotonic() + clientmod.conflict_timeout()
     busy, delay = False, 1.0
+    progress = Progress(f"waiting for live event '{ev}' and its outputs to settle")
     while True:
         try:
             live = c.live_events.get(rg, acct, ev)
@@ -105,6 +109,7 @@ def wait_event_idle(c: Any, inputs: dict[str, Any]) -> bool:
         if not active or time.monotonic() > deadline:
             return busy
         busy = True
+        progress.tick("states " + ", ".join(s or "?" for s in states))
         time.sleep(delay)
         delay = min(delay * 1.5, 10.0)
 
@@ -126,6 +131,7 @@ class LiveEventProvider(_SequencedByLiveEvent):
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         p = inputs.get("properties") or {}
         errs = rules.failures(rules.LIVE_RUN_STATE, "run_state", inputs.get("run_state", "Stopped"))
+        errs += interruptions_problems(inputs)
         enc = p.get("encoding") or {}
         et = enc.get("encodingType")
         if problem := rules.live_preset_problem(et, enc.get("presetName")):
@@ -159,6 +165,36 @@ class LiveEventProvider(_SequencedByLiveEvent):
         self.wait_idle(c, inputs)
         self.retrying(c, inputs, lambda: self._call(fn, *self._path_values(inputs), *args))
 
+    def changed_keys(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+        return [k for k in super().changed_keys(old, new) if k not in BEHAVIOUR_INPUTS]
+
+    def _diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        result = super()._diff(olds, news)
+        have = str(olds.get("resource_state") or olds.get("run_state") or "")
+        want = str(news.get("run_state") or "Stopped")
+        what = f"live event '{news.get('live_event_name')}'"
+        ends = "its live outputs end recording; the recordings stay in their archive assets"
+        if have == "Running" and result.replaces:
+            fields = ", ".join(result.replaces)
+            interruption(
+                what, f"is Running and will be replaced ({fields} cannot change): ingest stops, {ends}", news
+            )
+        elif have == "Running" and want != "Running":
+            interruption(what, f"will stop (Running -> {want}): ingest is interrupted, {ends}", news)
+        return result
+
+    def _stop(self, c: Any, inputs: dict[str, Any], have: str, want: str) -> None:
+        """Stop, ending the live outputs (removeOutputsOnStop): the service refuses to stop an event that
+        has outputs, and an output cannot outlive its event's run anyway. The archive assets stay."""
+        rg, acct, ev = self._path_values(inputs)
+        outputs = sorted((o.name, o.asset_name) for o in c.live_outputs.list(rg, acct, ev))
+        ended = ", ".join(f"{n} (recording kept in asset '{a}')" for n, a in outputs)
+        say(
+            f"stopping live event '{ev}' ({have} -> {want})"
+            + (f"; ending live outputs {ended}" if ended else "")
+        )
+        self._action(c, inputs, "begin_stop", models.LiveEventActionInput(remove_outputs_on_stop=True))
+
     def apply_state(self, c: Any, inputs: dict[str, Any], live: Any, old: dict[str, Any] | None) -> Any:
         want = inputs.get("run_state") or "Stopped"
         have = str(live.resource_state or "")
@@ -168,21 +204,22 @@ class LiveEventProvider(_SequencedByLiveEvent):
             have = str(live.resource_state or "")
         if have == want:
             return live
-        stop = models.LiveEventActionInput(remove_outputs_on_stop=False)
-        if want == "Stopped":
-            self._action(c, inputs, "begin_stop", stop)
-        elif want == "StandBy":
-            if have == "Running":
-                self._action(c, inputs, "begin_stop", stop)
+        ev = inputs.get("live_event_name")
+        if want == "Stopped" or (want == "StandBy" and have == "Running"):
+            self._stop(c, inputs, have, want)
+        if want == "StandBy":
+            say(f"allocating live event '{ev}' (-> StandBy)")
             self._action(c, inputs, "begin_allocate")
         elif want == "Running":
+            say(f"starting live event '{ev}' ({have} -> Running)")
             self._action(c, inputs, "begin_start")
         return self.get_live(c, inputs) or live
 
     def before_delete(self, c: Any, inputs: dict[str, Any], live: Any) -> None:
         """A running (or standing-by) live event is stopped first."""
-        if str(live.resource_state or "") in ("Running", "StandBy"):
-            self._action(c, inputs, "begin_stop", models.LiveEventActionInput(remove_outputs_on_stop=True))
+        have = str(live.resource_state or "")
+        if have in ("Running", "StandBy"):
+            self._stop(c, inputs, have, "deleted")
 
     def live_extra_inputs(self, live: Any, inputs: dict[str, Any]) -> dict[str, Any]:
         return {"run_state": str(live.resource_state or "") or inputs.get("run_state")}
@@ -224,6 +261,50 @@ class LiveOutputProvider(_SequencedByLiveEvent):
     def extra_outputs(self, c: Any, inputs: dict[str, Any], live: Any) -> dict[str, Any]:
         return {"resource_state": str(live.resource_state or "")}
 
+    # A live output exists in the service only while it records (`recording`, which LiveChannel derives
+    # from the channel's run state): stopping the live event ends its outputs, starting it again brings
+    # them back on the same archive assets. A declared output that is not recording stays in the Pulumi
+    # state with its declaration, so run-state changes never show as outputs being added or deleted.
+    @staticmethod
+    def _recording(inputs: dict[str, Any]) -> bool:
+        return inputs.get("recording", True) is not False
+
+    def live_extra_inputs(self, live: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"recording": live is not None}
+
+    def _not_recording(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        outs: dict[str, Any] = {p: inputs.get(p) for p in self.spec.path}
+        outs.update(
+            name=inputs.get(self.spec.name_arg),
+            properties=inputs.get("properties") or {},
+            recording=False,
+            resource_state="",
+            adopt=bool(inputs.get("adopt")),
+        )
+        outs[INPUTS_KEY] = self.snapshot(inputs)
+        return outs
+
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
+        if self._recording(inputs):
+            return super()._create(inputs)
+        return CreateResult(self.arm_id(inputs), self._not_recording(inputs))
+
+    def _read(self, id_: str, old: dict[str, Any], props: dict[str, Any]) -> ReadResult:
+        if self.get_live(clientmod.client(), old) is not None:
+            return super()._read(id_, old, props)
+        # Not in the service: the declaration stays; drift shows as `recording` if it should record.
+        inputs = dict(old, recording=False, adopt=bool(props.get("adopt")))
+        return ReadResult(id_ or self.arm_id(old), self._not_recording(inputs), inputs)
+
+    def _update(self, olds: dict[str, Any], new: dict[str, Any]) -> UpdateResult:
+        c = clientmod.client()
+        if not self._recording(new):
+            self._delete(new)
+            return UpdateResult(self._not_recording(new))
+        if self.get_live(c, new) is None:
+            return UpdateResult(super()._create(new).outs)
+        return super()._update(olds, new)
+
 
 class LiveEvent(MediaResource, module="media", name="LiveEvent"):
     """A live event. run_state: "Stopped" | "StandBy" | "Running". The access token is a secret. Outputs:
@@ -262,6 +343,7 @@ class LiveEvent(MediaResource, module="media", name="LiveEvent"):
         live_event_name: Input[str] | None = None,
         tags: Tags = None,
         run_state: Input[str] = "Stopped",
+        interruptions: Input[str] = "warn",
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -269,8 +351,9 @@ class LiveEvent(MediaResource, module="media", name="LiveEvent"):
 
 
 class LiveOutput(MediaResource, module="media", name="LiveOutput"):
-    """A live output of a live event (no update operation: any property change replaces it). Outputs: name,
-    properties, resource_state."""
+    """A live output of a live event (no update operation: any property change replaces it). With
+    recording=False it is declared but absent from the service (its live event is not running). Outputs:
+    name, properties, resource_state, recording."""
 
     _provider_cls = LiveOutputProvider
     _outputs = (
@@ -279,12 +362,14 @@ class LiveOutput(MediaResource, module="media", name="LiveOutput"):
         "live_event_name",
         "live_output_name",
         "resource_state",
+        "recording",
         "adopt",
     )
 
     name: pulumi.Output[str]
     properties: pulumi.Output[dict]
     resource_state: pulumi.Output[str]
+    recording: pulumi.Output[bool]
 
     def __init__(
         self,
@@ -295,6 +380,7 @@ class LiveOutput(MediaResource, module="media", name="LiveOutput"):
         live_event_name: Input[str],
         properties: Props,
         live_output_name: Input[str] | None = None,
+        recording: Input[bool] = True,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from azure.mgmt.media import models
 
 from .core.common import Input, Props
 from .core.engine import ArmResourceProvider, Kept
+from .core.progress import say
 from .core.resource import MediaResource, ctor_args
-from .core.spec import EntitySpec
+from .core.spec import KEEP_ON_DELETE, EntitySpec
 from .validate import rules
 
 POLICY = EntitySpec(
@@ -38,11 +39,36 @@ LOCATOR = EntitySpec(
     owner_path="properties.alternativeMediaId",
     create="create",
     update=None,
+    extra_inputs=KEEP_ON_DELETE,
 )
 
 
-class StreamingPolicyProvider(ArmResourceProvider):
+class KeptWhileLocatorsUseIt(ArmResourceProvider):
+    """A policy that a streaming locator still uses (typically the locator of a recording kept on purpose)
+    is kept, not deleted: deleting it would fail or break that recording's playback."""
+
+    locator_attr: ClassVar[str]
+
+    def _delete(self, inputs: dict[str, Any]) -> None:
+        from .core import client as clientmod
+
+        name = str(inputs.get(self.spec.name_arg))
+        try:
+            locators = clientmod.client().streaming_locators.list(
+                inputs["resource_group_name"], inputs["account_name"]
+            )
+            users = sorted(loc.name for loc in locators if getattr(loc, self.locator_attr, None) == name)
+        except Exception:  # noqa: BLE001 - unreadable: the normal delete decides
+            users = []
+        if users:
+            say(f"{self._what(inputs)} is kept in the service: used by locator(s) {', '.join(users)}")
+            return
+        super()._delete(inputs)
+
+
+class StreamingPolicyProvider(KeptWhileLocatorsUseIt):
     spec = POLICY
+    locator_attr = "streaming_policy_name"
 
     def validate(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         p = inputs.get("properties") or {}
@@ -141,6 +167,7 @@ class StreamingLocator(MediaResource, module="media", name="StreamingLocator"):
         "streaming_paths",
         "download_paths",
         "adopt",
+        "keep_on_delete",
     )
 
     name: pulumi.Output[str]
@@ -157,6 +184,7 @@ class StreamingLocator(MediaResource, module="media", name="StreamingLocator"):
         account_name: Input[str],
         properties: Props,
         streaming_locator_name: Input[str] | None = None,
+        keep_on_delete: bool = False,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

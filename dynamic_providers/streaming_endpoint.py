@@ -14,6 +14,7 @@ from .core.common import Input, Props, Tags
 from .core.engine import ArmResourceProvider
 from .core.normalize import equal
 from .core.ownership import OWNER_TAG
+from .core.progress import BEHAVIOUR_INPUTS, interruption, interruptions_problems, say
 from .core.resource import MediaResource, ctor_args
 from .core.spec import EntitySpec
 from .validate import rules
@@ -54,6 +55,7 @@ class StreamingEndpointProvider(ArmResourceProvider):
         p = inputs.get("properties") or {}
         su = inputs.get("scale_units", 0)
         errs = [
+            *interruptions_problems(inputs),
             *rules.failures(rules.ENDPOINT_RUN_STATE, "run_state", inputs.get("run_state", "Stopped")),
             *rules.failures(rules.SCALE_UNITS, "scale_units", su),
             *rules.failures(rules.MAX_CACHE_AGE, "properties.maxCacheAge", p.get("maxCacheAge")),
@@ -92,6 +94,30 @@ class StreamingEndpointProvider(ArmResourceProvider):
             errs += rules.failures(rules.HOST_NAME, f"properties.customHostNames[{i}]", host)
         return errs
 
+    def changed_keys(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+        return [k for k in super().changed_keys(old, new) if k not in BEHAVIOUR_INPUTS]
+
+    def _diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        result = super()._diff(olds, news)
+        if str(olds.get("resource_state") or olds.get("run_state") or "") != "Running":
+            return result
+        old = self._inputs_from_outs(olds)
+        what = f"streaming endpoint '{news.get('streaming_endpoint_name')}'"
+        old_su, new_su = int(old.get("scale_units") or 0), int(news.get("scale_units") or 0)
+        old_p, new_p = old.get("properties") or {}, news.get("properties") or {}
+        cdn = [f for f in CDN_FIELDS if f in new_p and not equal(new_p.get(f), old_p.get(f))]
+        stop = "it is stopped, changed and started again: streaming from it is interrupted"
+        if result.replaces:
+            interruption(what, f"is Running and will be replaced ({', '.join(result.replaces)})", news)
+        elif news.get("run_state") == "Stopped":
+            interruption(what, "will stop (Running -> Stopped): streaming from it ends", news)
+        elif (old_su == 0) != (new_su == 0):
+            kinds = ("Standard" if old_su == 0 else "Premium", "Standard" if new_su == 0 else "Premium")
+            interruption(what, f"changes {kinds[0]} -> {kinds[1]} while Running: {stop}", news)
+        elif cdn:
+            interruption(what, f"changes {', '.join(cdn)} while Running: {stop}", news)
+        return result
+
     def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
         b = super().body(inputs)
         b["properties"] = dict(b.get("properties") or {}, scaleUnits=int(inputs.get("scale_units") or 0))
@@ -116,6 +142,7 @@ class StreamingEndpointProvider(ArmResourceProvider):
 
     def _action(self, c: Any, inputs: dict[str, Any], name: str, *args: Any) -> None:
         fn = getattr(c.streaming_endpoints, name)
+        say(f"{name.removeprefix('begin_')} streaming endpoint '{inputs.get('streaming_endpoint_name')}'")
         self.retrying(c, inputs, lambda: self._call(fn, *self._path_values(inputs), *args))
 
     def converge(self, c: Any, new: dict[str, Any], live: Any, old: dict[str, Any] | None) -> Any:
@@ -217,6 +244,7 @@ class StreamingEndpoint(MediaResource, module="media", name="StreamingEndpoint")
         tags: Tags = None,
         scale_units: Input[int] = 0,
         run_state: Input[str] = "Stopped",
+        interruptions: Input[str] = "warn",
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -26,7 +26,7 @@ from ..validate import check_name, rules
 from ..validate.sdk_enums import enum_problems
 from . import client as clientmod
 from . import ownership, server_pool, watchdog
-from .errors import MediaError, install_concise_errors, one_line, translate
+from .errors import MediaError, install_concise_errors, is_transient_409, one_line, translate
 from .locks import entity_lock
 from .normalize import (
     changed_paths,
@@ -43,6 +43,8 @@ from .normalize import (
     unwrap_secrets,
     wrap_secret_paths,
 )
+from .progress import Progress
+from .progress import say as report
 from .secret_drift import ADOPT_TAG, DRIFT_TAG, UNCHECKED_TAG, SecretsUnreadable, say
 from .secret_drift import compare as compare_secrets
 from .spec import EntitySpec
@@ -60,8 +62,9 @@ class Kept:
         self.default = default
 
 
-def _backoff_polling(interval: float) -> Any:
-    """ARMPolling that honours Retry-After and otherwise starts at `interval` and backs off to 10 s."""
+def _backoff_polling(interval: float, progress: Progress | None = None) -> Any:
+    """ARMPolling that honours Retry-After and otherwise starts at `interval` and backs off to 10 s; while
+    the operation runs, `progress` reports its status and elapsed time to the CLI."""
     from azure.core.pipeline.policies._utils import get_retry_after
     from azure.mgmt.core.polling.arm_polling import ARMPolling
 
@@ -69,6 +72,8 @@ def _backoff_polling(interval: float) -> Any:
         _n = 0
 
         def _extract_delay(self) -> float:
+            if progress is not None:
+                progress.tick(str(self.status()))
             delay = get_retry_after(self._pipeline_response)
             if delay:
                 return float(delay)
@@ -209,7 +214,9 @@ class ArmResourceProvider(ResourceProvider):
     # ------------------------------------------------------------------ SDK helpers
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.spec.lro and fn.__name__.startswith("begin_"):
-            kwargs.setdefault("polling", _backoff_polling(clientmod.poll_interval()))
+            name = args[len(self.spec.path) - 1] if len(args) >= len(self.spec.path) else "?"
+            what = f"{fn.__name__.removeprefix('begin_')} {self.spec.type_name} '{name}'"
+            kwargs.setdefault("polling", _backoff_polling(clientmod.poll_interval(), Progress(what)))
             return fn(*args, **kwargs).result()
         return fn(*args, **kwargs)
 
@@ -227,9 +234,7 @@ class ArmResourceProvider(ResourceProvider):
                     raise
                 code = str(getattr(getattr(e, "error", None), "code", "") or "")
                 busy = self.wait_idle(c, inputs)
-                transient = busy or any(
-                    w in code.lower() for w in ("inprogress", "progress", "busy", "transition")
-                )
+                transient = busy or is_transient_409(code)
                 if not transient or time.monotonic() > deadline:
                     raise
                 time.sleep(delay)
@@ -601,6 +606,10 @@ class ArmResourceProvider(ResourceProvider):
     def _delete(self, inputs: dict[str, Any]) -> None:
         from azure.core.exceptions import ResourceNotFoundError
 
+        if inputs.get("keep_on_delete"):
+            # Recordings and their playback are kept unless deleting them was asked for explicitly.
+            report(f"{self._what(inputs)} is kept in the service (keep_on_delete); only Pulumi forgets it")
+            return
         c = clientmod.client()
         with self.locked(inputs):
             live = self.get_live(c, inputs)

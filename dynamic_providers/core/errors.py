@@ -16,10 +16,38 @@ _HINTS = {
     403: "the principal lacks a role for this action: grant Contributor or a Media Services role "
     "(e.g. Media Services Account Administrator) on the account",
     404: "the parent resource does not exist yet; create it first (or fix the names)",
-    409: "another operation is in progress or the entity is in the wrong state; wait and re-run",
+    409: "the service refuses this in the entity's current state and re-running alone will not help: "
+    "resolve what the message names first",
     412: "a precondition failed (e.g. CDN not available in the region)",
     429: "ARM throttled the request; re-run later",
 }
+
+
+# 409s that waiting does fix (another operation holds the entity); every other 409 is a state error.
+TRANSIENT_409 = ("inprogress", "progress", "busy", "transition")
+# Wrong-state 409s with a specific remedy (emulator codes; the real service's codes are unpublished).
+_STATE_HINTS = {
+    "liveeventhasliveoutputs": "the live event still has live outputs: declare the channel's run state "
+    "(the provider stops it with removeOutputsOnStop, keeping the archive assets) or delete the outputs "
+    "first",
+    "liveeventnotstopped": "stop the live event first: declare run_state 'Stopped' (or remove it from the "
+    "program, which stops it before deleting)",
+    "liveeventinvalidstate": "the action is not allowed from the live event's current state: declare the "
+    "run state you want and let the provider choose the transitions",
+    "streamingendpointnotstopped": "stop the streaming endpoint first: declare run_state 'Stopped' (CDN and "
+    "Standard<->Premium changes on a running endpoint are applied with a stop/start by the provider)",
+}
+
+
+def is_transient_409(code: str) -> bool:
+    return any(w in code.lower() for w in TRANSIENT_409)
+
+
+def conflict_hint(code: str) -> str:
+    """The hint for a 409: wait for operations in progress; otherwise what to change."""
+    if is_transient_409(code):
+        return "another operation is in progress on the entity (or its live event); wait and re-run"
+    return _STATE_HINTS.get(code.lower(), _HINTS[409])
 
 
 class MediaError(Exception):
@@ -57,6 +85,9 @@ def translate(exc: BaseException, what: str) -> MediaError:
             hint = _HINTS[404]
         elif status == 404:
             hint = "the entity was not found"
+        elif status == 409:
+            details = [getattr(d, "code", None) for d in (getattr(err, "details", None) or [])]
+            hint = conflict_hint(next((str(d) for d in details if d), str(code)))
         head = f"{what}: {code} (HTTP {status})" + (f" [hint: {hint}]" if hint else "")
         return MediaError(f"{head}: {one_line(message, max(120, 900 - len(head)))}")
     name = type(exc).__name__

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+KEEP_ON_DELETE = ("keep_on_delete",)
+"""Extra input of entities that hold recordings or their playback: when true, delete only forgets them."""
+
 
 @dataclass(frozen=True)
 class EntitySpec:

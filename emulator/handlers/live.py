@@ -388,10 +388,17 @@ def create_output(ctx: Ctx) -> Response:
                 target="properties.rewindWindowLength",
             )
     require_in_account(ctx, "assets", p["assetName"], "Asset", "properties.assetName")
+    # The service accepts two outputs archiving into one asset under different manifest names
+    # (azure-cli recording test_live_event_stop_and_remove_outputs); the same manifest would collide.
+    manifest = str(p.get("manifestName") or name).lower()
     for other in outputs:
-        if str(other["properties"].get("assetName", "")).lower() == str(p["assetName"]).lower():
+        same_asset = str(other["properties"].get("assetName", "")).lower() == str(p["assetName"]).lower()
+        if same_asset and str(other["properties"].get("manifestName") or "").lower() == manifest:
             raise ArmError(
-                409, "Conflict", f"Asset '{p['assetName']}' is already used by live output '{other['name']}'."
+                409,
+                "Conflict",
+                f"Asset '{p['assetName']}' already holds manifest '{manifest}' of live output "
+                f"'{other['name']}'.",
             )
     body = parsed
     decorate(OUTPUT, rid, body, ctx, None)

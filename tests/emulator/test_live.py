@@ -250,3 +250,27 @@ def test_live_event_quota(client: AzureMediaServices, rg: str, account: str) -> 
     with pytest.raises(HttpResponseError) as err:
         new_event(client, rg, account)
     assert err.value.status_code == 400 and err.value.error.code == "QuotaExceeded"
+
+
+def test_outputs_share_an_asset_under_different_manifests(
+    client: AzureMediaServices, rg: str, account: str
+) -> None:
+    """As the service does (azure-cli recording test_live_event_stop_and_remove_outputs: two outputs on one
+    asset with different manifest names); the same manifest twice in one asset is refused."""
+    ev = new_event(client, rg, account)
+    asset = new_asset(client, rg, account)
+    for name, manifest in (("lo1", "man1"), ("lo2", "man2")):
+        client.live_outputs.begin_create(
+            rg, account, ev, name,
+            m.LiveOutput(asset_name=asset, archive_window_length="PT5M", manifest_name=manifest),
+        ).result()  # fmt: skip
+    assert {o.asset_name for o in client.live_outputs.list(rg, account, ev)} == {asset}
+    with pytest.raises(HttpResponseError) as err:
+        client.live_outputs.begin_create(
+            rg,
+            account,
+            ev,
+            "lo3",
+            m.LiveOutput(asset_name=asset, archive_window_length="PT5M", manifest_name="man1"),
+        ).result()
+    assert err.value.status_code == 409

@@ -35,6 +35,9 @@ def test_local_stack_up_noop_destroy(
 ) -> None:
     doc = local_stage_doc(connection)
     env = doc["config"]["ams-media:environment"]
+    # Recordings are kept on destroy unless asked otherwise; this stage's are disposable, so destroy
+    # leaves the emulator empty (the keeping side: test_program_broadcast.py).
+    env["deleteRecordings"] = True
     proj = _project(media_project, "local", doc)
 
     up = proj.up()
@@ -59,8 +62,12 @@ def test_local_stack_up_noop_destroy(
     assert all(outputs["streamingHostNames"].values())
     assert set(outputs["ingestUrls"]) == {c["name"] for c in env["liveChannels"]}
     assert all(outputs["ingestUrls"].values())
-    # Every output's locator lists its streaming paths (the live output wrote the manifest first).
+    # Every output of a running channel records, and its locator lists its streaming paths (the live
+    # output wrote the manifest first); outputs of a channel in StandBy are not in the service yet.
     for channel in env["liveChannels"]:
+        if channel["runState"] != "Running":
+            assert not any(r["recording"] for r in outputs["recordings"][channel["name"]].values())
+            continue
         for out in channel["outputs"]:
             paths = outputs["streamingPaths"][channel["name"]][out["name"]]
             assert paths and all(f"/{out['manifestName']}.ism/manifest" in p for p in paths), paths

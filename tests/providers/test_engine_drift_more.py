@@ -78,9 +78,10 @@ lo = dp.LiveOutput('lo', resource_group_name=RG, account_name=A, live_event_name
     assert drift.returncode != 0
     assert drift.ops_for("ckp")[-1] == "update", drift.ops_for("ckp")
     assert drift.ops_for("content")[-1] == "update", drift.ops_for("content")
-    # Vanished entities read as gone, so the plan is to create them again.
+    # Vanished entities read as gone, so the plan is to create them again; a live output that is gone
+    # stays declared and reads as not recording, so the plan is to bring it back (recording: true).
     assert drift.ops_for("sl")[-1] == "create", drift.ops_for("sl")
-    assert drift.ops_for("lo")[-1] == "create", drift.ops_for("lo")
+    assert drift.ops_for("lo")[-1] == "update", drift.ops_for("lo")
     assert "changed-out-of-band" in drift.output
 
     proj.up(refresh=True).check()
