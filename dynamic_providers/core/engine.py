@@ -71,9 +71,15 @@ def _backoff_polling(interval: float, progress: Progress | None = None) -> Any:
     class _Backoff(ARMPolling):
         _n = 0
 
+        def _sleep(self, delay: float) -> None:
+            # In slices, so progress is reported during a long Retry-After too.
+            end = time.monotonic() + delay
+            while (left := end - time.monotonic()) > 0:
+                super()._sleep(min(left, 1.0))
+                if progress is not None:
+                    progress.tick(str(self.status()))
+
         def _extract_delay(self) -> float:
-            if progress is not None:
-                progress.tick(str(self.status()))
             delay = get_retry_after(self._pipeline_response)
             if delay:
                 return float(delay)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -46,11 +47,16 @@ def _assets(client: Any, rg: str, acct: str) -> set[str]:
 
 
 def test_broadcast_lifecycle_keeps_recordings(
-    media_project: Callable[..., PulumiProject], connection: dict[str, Any], arm_env: dict[str, str]
+    media_project: Callable[..., PulumiProject],
+    connection: dict[str, Any],
+    arm_env: dict[str, str],
+    emulator: Any,
 ) -> None:
     doc = local_stage_doc(connection)
     env = doc["config"]["ams-media:environment"]
     env["account"]["name"] = "amsbroadcast01"
+    env["liveChannels"][0]["hostnamePrefix"] = "news-broadcast"
+    del env["deleteRecordings"]  # the default: recordings are kept
     news = env["liveChannels"][0]
     assert news["name"] == "news" and news["runState"] == "Running" and len(news["outputs"]) == 3
     proj = media_project(
@@ -100,8 +106,15 @@ def test_broadcast_lifecycle_keeps_recordings(
     # StandBy -> Stopped, then Stopped -> Running: the outputs come back on the same archives.
     deploy(lambda e: e["liveChannels"][0].update(runState="Stopped"))
     assert client.live_events.get(rg, acct, "news").resource_state == "Stopped"
-    up = deploy(lambda e: e["liveChannels"][0].update(runState="Running"))
+    # A start that takes a while shows its progress (status, elapsed) in the CLI output.
+    before = emulator.admin.durations()
+    emulator.admin.set_durations(**{"liveevent.start": 4.0})
+    try:
+        up = deploy(lambda e: e["liveChannels"][0].update(runState="Running"))
+    finally:
+        emulator.admin.set_durations_map({"liveevent.start": before["liveevent.start"]})
     assert "starting live event 'news' (Stopped -> Running)" in up.output
+    assert re.search(r"start LiveEvent 'news': InProgress, \d+ s elapsed", up.output), up.output[-3000:]
     assert {o.name for o in client.live_outputs.list(rg, acct, "news")} == {"main", "dvr", "short"}
     for name, asset in archives.items():
         assert _blobs(client, rg, acct, asset) == content[name]
@@ -155,19 +168,25 @@ def test_broadcast_lifecycle_keeps_recordings(
     assert client.streaming_endpoints.get(rg, acct, "default").scale_units == 1
     stack_file.write_text(yaml.safe_dump(doc, sort_keys=False))
 
-    # Destroy: `main` keeps its recording (explicit false beats the channel's true), the rest goes; the
-    # account that still holds kept recordings is kept and says so.
+    # Destroy: `main` keeps its recording (explicit false beats the channel's true), the rest goes. The
+    # account still holds the kept recordings, so it refuses to be deleted, naming them (nothing is deleted
+    # as a side effect); everything else is gone.
     def before_destroy(e: dict[str, Any]) -> None:
         e["liveChannels"][0]["deleteRecordings"] = True
         e["liveChannels"][0]["outputs"][0]["deleteRecordings"] = False
 
     deploy(before_destroy)
-    down = proj.destroy().check()
+    down = proj.destroy()
     assert "Asset 'news-main-archive' is kept in the service" in down.output
-    assert "is kept in the service: it still holds" in down.output
+    assert down.returncode != 0 and f"refusing to delete account '{acct}'" in down.output
+    assert "news-main-archive" in down.output
+    assert [r["type"].rsplit(":", 1)[-1] for r in proj.resources() if "dynamic" in r["type"]] == [
+        "MediaService"
+    ]
     left = _assets(client, rg, acct)
     assert "news-main-archive" in left and "news-short-archive" in left and sports_assets <= left
     assert _blobs(client, rg, acct, "news-main-archive") == content["main"]
-    assert not any(
-        a.startswith("news-") and a not in ("news-main-archive", "news-short-archive") for a in left
-    )
+    assert {a for a in left if a.startswith("news-")} == {"news-main-archive", "news-short-archive"}
+    # Clean up what the stage deliberately kept, as an operator would, so the shared emulator ends empty.
+    client.mediaservices.delete(rg, acct)
+    assert acct not in {a.name for a in client.mediaservices.list(rg)}
