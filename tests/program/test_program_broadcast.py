@@ -4,7 +4,8 @@
   clean drift preview; the outputs exist in the service only while the channel runs, the archive assets and
   their content survive the whole cycle and the locators' streaming paths still resolve;
 * an output removed (together with a run-state change) and a whole channel removed keep their recordings by
-  default; with deleteRecordings the recordings go; destroy keeps or deletes per the setting and says which;
+  default; with deleteRecordings the recordings go; destroy keeps or deletes per the setting and says which
+  (the account holding kept recordings refuses deletion, naming them);
 * interruptions: a Running -> StandBy change and Premium -> Standard on a running endpoint warn at preview;
   with `interruptions: refuse` the preview fails and nothing is written.
 """
