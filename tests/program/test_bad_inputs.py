@@ -176,6 +176,8 @@ STAGE_CASES: list[tuple[str, Callable[[Env], Any], str, str]] = [
     ("customer-key-existing-storage", lambda e: e["account"].update(encryption={"type": "CustomerKey", "keyIdentifier": "https://kv.example/keys/k"}), f"{E}.account.encryption", "account.encryption"),
     ("ip-list-with-allow", lambda e: e["account"]["keyDelivery"].update(ipAllowList=["1.2.3.4"]), f"{E}.account.keyDelivery.ipAllowList", "key_delivery.ip_allow_list"),
     ("missing-secret", lambda e: _token(e).update(keySecret="notSetAnywhere"), f"{CP}.contentKeyPolicies[0].options[0].token.keySecret", "is not set"),
+    ("interruptions", lambda e: e.update(interruptions="sometimes"), f"{E}.interruptions", "must be one of"),
+    ("delete-recordings", lambda e: e["liveChannels"][0]["outputs"][0].update(deleteRecordings="yes"), f"{E}.liveChannels[0].outputs[0].deleteRecordings", "must be a boolean"),
 ]  # fmt: skip
 
 
