@@ -15,7 +15,7 @@ WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 
 
 def _workflow(name: str) -> dict[str, Any]:
-    doc: dict[str, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    doc: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
     doc["on"] = doc.pop(True, doc.get("on"))  # YAML 1.1 reads `on:` as True
     return doc
 
