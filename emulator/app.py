@@ -25,6 +25,9 @@ Response = tuple[int, dict[str, str], Any]
 API_ACCOUNTS = "2021-11-01"
 API_ENCODING = "2022-07-01"
 API_DEFAULT = "2022-08-01"
+# Kinds whose missing-resource answer is 404 NotFound "The requested resource was not found." in the
+# Azure CLI recordings (the others answer ARM's ResourceNotFound).
+METADATA_NOT_FOUND = frozenset({"asset", "assetfilter", "accountfilter", "transform", "job"})
 ANY_VERSION = "*"  # ARM platform routes (subscriptions, resource groups, providers) take any version
 
 
@@ -117,6 +120,8 @@ class Ctx:
         return rid, body
 
     def not_found(self, kind: str) -> ArmError:
+        if kind in METADATA_NOT_FOUND:  # the service's metadata plane answers its own short 404
+            return ArmError(404, "NotFound", "The requested resource was not found.")
         k = KINDS[kind]
         parts = [f"{c.collection}/{self.params[c.name]}" for c in chain(kind)]
         parts[0] = f"Microsoft.Media/mediaservices/{self.params['account']}"
@@ -156,6 +161,20 @@ class Route:
             elif t.lower() != s.lower():
                 return None
         return params
+
+    def versions(self) -> tuple[str, ...]:
+        """Every published api-version of the route's resource type (the deepest type in versions.py)."""
+        from .versions import RESOURCE_TYPES
+
+        types = {t.lower(): v for t, v in RESOURCE_TYPES.items()}
+        lits = [s.lower() for s in self.segments if not s.startswith("{")]
+        if "microsoft.media" in lits:
+            parts = lits[lits.index("microsoft.media") + 1 :]
+            for end in range(len(parts), 0, -1):
+                found = types.get("/".join(parts[:end]))
+                if found:
+                    return tuple(sorted({*found, self.api}))
+        return (self.api,)
 
     def action(self) -> str:
         lits = [s for s in self.segments if not s.startswith("{")]
@@ -287,13 +306,14 @@ class App:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        if route.api != ANY_VERSION and version != route.api:
+        supported = route.versions()
+        if route.api != ANY_VERSION and version not in supported:
             raise ArmError(
                 400,
                 "NoRegisteredProviderFound",
                 f"No registered resource provider found for location '{self.config.location}' and "
                 f"API version '{version}' for type '{route.action().rsplit('/', 1)[0]}'. The "
-                f"supported api-versions are '{route.api}'.",
+                f"supported api-versions are '{', '.join(supported)}'.",
             )
         ctx.api_version = version
         if "sub" in params and params["sub"].lower() != self.config.subscription_id.lower():

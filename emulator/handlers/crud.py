@@ -46,6 +46,7 @@ class Entity:
     before_delete: Callable[[Ctx, dict[str, Any]], None] | None = None
     view: View | None = None
     patchable: tuple[str, ...] | None = None  # properties a PATCH may change (None: all)
+    created_status: int = 201  # content key policies answer 200 on create (Azure CLI recordings)
 
     def show(self, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
         return self.view(ctx, body) if self.view else body
@@ -83,7 +84,7 @@ class Entity:
         if self.prepare:
             self.prepare(ctx, rid, body, existing)
         ctx.store.put(rid, self.kind, parent_rid, body)
-        return (200 if existing is not None else 201), {}, self.show(ctx, body)
+        return (200 if existing is not None else self.created_status), {}, self.show(ctx, body)
 
     def patch(self, ctx: Ctx) -> Response:
         rid, existing = ctx.resolve(self.kind)

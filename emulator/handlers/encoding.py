@@ -112,6 +112,16 @@ def _prepare_job(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, A
         o.setdefault("label", f"BuiltInStandardEncoderPreset_{i}")
 
 
+def _refuse_deleting_canceling_job(ctx: Ctx, body: dict[str, Any]) -> None:
+    state = _job_view(ctx, body)["properties"].get("state")
+    if state == "Canceling":
+        raise ArmError(
+            400,
+            "BadRequest",
+            "The job is in the 'Canceling' state and cannot be deleted; retry once it is 'Canceled'.",
+        )
+
+
 TRANSFORM = Entity("transform", "Transform", "Transform", limit=100, prepare=_prepare_transform)
 JOB = Entity(
     "job",
@@ -119,6 +129,7 @@ JOB = Entity(
     "Job",
     create_only=True,
     prepare=_prepare_job,
+    before_delete=_refuse_deleting_canceling_job,
     view=_job_view,
     patchable=("description", "priority", "correlationData"),
 )

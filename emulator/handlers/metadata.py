@@ -111,6 +111,13 @@ def list_container_sas(ctx: Ctx) -> Response:
 
 def get_encryption_key(ctx: Ctx) -> Response:
     rid, body = _asset(ctx)
+    if body["properties"].get("storageEncryptionFormat", "None") == "None":
+        # the service refuses unencrypted assets (Azure CLI recording test_ams_asset_get_encryption_key)
+        raise ArmError(
+            400,
+            "BadRequest",
+            f"The asset '{body['name']}' is not encrypted (storageEncryptionFormat 'None'); it has no key.",
+        )
     meta = ctx.store.get_meta(rid)
     if "key" not in meta:
         meta["key"] = base64.b64encode(secrets.token_bytes(32)).decode()

@@ -48,7 +48,12 @@ def _ckp_view(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
 
 
 CONTENT_KEY_POLICY = Entity(
-    "contentkeypolicy", "ContentKeyPolicy", "ContentKeyPolicy", prepare=_prepare_ckp, view=_ckp_view
+    "contentkeypolicy",
+    "ContentKeyPolicy",
+    "ContentKeyPolicy",
+    prepare=_prepare_ckp,
+    view=_ckp_view,
+    created_status=200,
 )
 
 

@@ -67,7 +67,8 @@ def test_unknown_api_version(client: AzureMediaServices, conn: dict[str, Any], a
     base = f"{conn['arm_endpoint']}/subscriptions/{sub}/resourceGroups/{rg}"
     resp = client._client.send_request(
         HttpRequest(
-            "GET", f"{base}/providers/Microsoft.Media/mediaservices/{account}/assets?api-version=2018-07-01"
+            "GET",
+            f"{base}/providers/Microsoft.Media/mediaservices/{account}/assets?api-version=2018-03-30-preview",
         )
     )
     assert resp.status_code == 400
@@ -108,8 +109,9 @@ def test_asset_container_sas_roundtrip(client: AzureMediaServices, rg: str, acco
     container = ContainerClient.from_container_url(sas.asset_container_sas_urls[0])
     container.upload_blob("video.mp4", b"data")
     assert [b.name for b in container.list_blobs()] == ["video.mp4"]
-    key = client.assets.get_encryption_key(rg, account, name)
-    assert key.key
+    with pytest.raises(HttpResponseError) as refused:  # the service: no key for an unencrypted asset
+        client.assets.get_encryption_key(rg, account, name)
+    assert refused.value.status_code == 400
     updated = client.assets.update(rg, account, name, m.Asset(description="new"))
     assert updated.description == "new" and updated.container == asset.container
     client.assets.delete(rg, account, name)

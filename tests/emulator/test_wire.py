@@ -107,7 +107,8 @@ def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str
     assert loc.status_code == 201
     missing = raw("GET", f"/assets/{unique('nope')}")
     err = missing.json()["error"]
-    assert missing.status_code == 404 and err["code"] == "ResourceNotFound"
+    assert missing.status_code == 404 and err["code"] == "NotFound"  # as the recordings show for assets
+    assert err["message"] == "The requested resource was not found."
     assert set(err) >= {"code", "message", "target", "details"}
     parent = raw("GET", f"/assets/{unique('nope')}/assetFilters/f")
     assert parent.status_code == 404 and parent.json()["error"]["code"] == "ParentResourceNotFound"
@@ -125,14 +126,29 @@ def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str
     assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "InvalidRequestContent"
 
 
-def test_each_api_group_requires_its_version(
+def test_each_api_group_answers_its_published_versions(
     client: AzureMediaServices, conn: dict[str, Any], account: str
 ) -> None:
+    """Accounts 2018-07-01..2023-01-01, encoding ..2022-07-01, streaming ..2022-11-01; others refused."""
     raw = Raw(client, conn, account)
-    for path, good in (("", "2021-11-01"), ("/transforms", "2022-07-01"), ("/liveEvents", "2022-08-01")):
-        assert raw("GET", path, api=good).status_code == 200
-        for bad in {"2021-11-01", "2022-07-01", "2022-08-01", "2023-01-01"} - {good}:
-            resp = raw("GET", path, api=bad)
+    cases = (
+        (
+            "",
+            {"2018-07-01", "2020-05-01", "2021-05-01", "2021-11-01", "2023-01-01"},
+            {"2022-08-01", "2022-07-01"},
+        ),
+        (
+            "/transforms",
+            {"2018-07-01", "2021-06-01", "2022-07-01"},
+            {"2022-08-01", "2023-01-01", "2021-05-01"},
+        ),
+        ("/liveEvents", {"2019-05-01-preview", "2022-08-01", "2022-11-01"}, {"2022-07-01", "2023-01-01"}),
+    )
+    for path, good, bad in cases:
+        for version in good:
+            assert raw("GET", path, api=version).status_code == 200, (path, version)
+        for version in bad | {"2017-01-01"}:
+            resp = raw("GET", path, api=version)
             assert resp.status_code == 400 and resp.json()["error"]["code"] == "NoRegisteredProviderFound"
 
 
