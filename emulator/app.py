@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import threading
@@ -316,6 +317,9 @@ class App:
                 f"supported api-versions are '{', '.join(supported)}'.",
             )
         ctx.api_version = version
+        from .validation import API_VERSION
+
+        API_VERSION.set(version)
         if "sub" in params and params["sub"].lower() != self.config.subscription_id.lower():
             raise ArmError(
                 404, "SubscriptionNotFound", f"The subscription '{params['sub']}' could not be found."
@@ -333,6 +337,10 @@ class App:
                 if ctx.method != "DELETE" or err.code != "ParentResourceNotFound":
                     raise
                 status, headers, body = 204, {}, None  # deleting below a missing parent: already gone
+        if route.api != ANY_VERSION:
+            from .shapes import for_version
+
+            body = for_version(copy.deepcopy(body), version)
         kind = {"GET": "reads", "DELETE": "deletes"}.get(ctx.method, "writes")
         headers.setdefault(
             f"x-ms-ratelimit-remaining-subscription-{kind}", "1199" if kind == "writes" else "11999"

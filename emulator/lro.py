@@ -145,7 +145,11 @@ class LroEngine:
         return f"{max(math.ceil(remaining * 10), 1) / 10:.1f}"
 
     def status_body(self, op: dict[str, Any]) -> dict[str, Any]:
-        body: dict[str, Any] = {"name": op["op_id"], "status": op["status"]}
-        if op["status"] == "Failed":
-            body["error"] = op["error"]
-        return body
+        """Streaming-entity operation status as the service answered it: always an ``error`` member, whose
+        code is ``None`` unless the operation failed (Azure CLI recording test_live_event_start)."""
+        error = (
+            op["error"]
+            if op["status"] == "Failed"
+            else {"code": "None", "message": None, "target": op["op_id"]}
+        )
+        return {"name": op["op_id"], "status": op["status"], "error": error}

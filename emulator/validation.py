@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import re
 from functools import cache
@@ -25,6 +26,22 @@ def _enum_fields(cls: Any) -> dict[str, type[enum.Enum]]:
             if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
                 out[attr] = candidate
     return out
+
+
+# The request's api-version (set by the dispatcher): older versions accepted enum values since retired.
+API_VERSION: contextvars.ContextVar[str] = contextvars.ContextVar("api_version", default="")
+# enum -> {retired value: last api-version that accepted it} (azure-rest-api-specs history)
+RETIRED_VALUES: dict[str, dict[str, str]] = {
+    "LiveEventEncodingType": {"Basic": "2021-06-01"},
+}
+
+
+def _allowed(enum_cls: type[enum.Enum]) -> list[str]:
+    version = API_VERSION.get()
+    retired = RETIRED_VALUES.get(enum_cls.__name__, {})
+    return [str(e.value) for e in enum_cls] + [
+        v for v, last in retired.items() if version and version <= last
+    ]
 
 
 def _check(obj: Any, path: str, required: bool) -> None:
@@ -68,7 +85,7 @@ def _check(obj: Any, path: str, required: bool) -> None:
         enum_cls = enums.get(attr)
         if enum_cls is not None:
             values = value if isinstance(value, list) else [value]
-            allowed = [str(e.value) for e in enum_cls]
+            allowed = _allowed(enum_cls)
             for v in values:
                 text = v.value if isinstance(v, enum.Enum) else str(v)
                 if text.lower() not in {a.lower() for a in allowed}:

@@ -104,18 +104,19 @@ def create(ctx: Ctx) -> Response:
     body.setdefault("tags", {})
     p = props(body)
     p["input"].setdefault("accessToken", secrets.token_hex(16))
-    p.setdefault("preview", {}).setdefault("previewLocator", new_id())
+    preview = p.setdefault("preview", {})
+    preview.setdefault("previewLocator", new_id())
+    preview.setdefault("streamingPolicyName", "Predefined_ClearStreamingOnly")
     p.setdefault("encoding", {}).setdefault("encodingType", "None")
     p.setdefault("useStaticHostname", False)
-    p.setdefault("streamOptions", ["Default"])
+    # defaults the service returned (Azure CLI recording test_live_event_start)
+    p.setdefault("streamOptions", [])
+    p.setdefault("description", "")
+    p.setdefault("hostnamePrefix", None)
     ts = now_iso()
+    # the 201 body says Stopped even with autoStart; the operation then moves it to Starting/Running
     p.update(
-        {
-            "created": ts,
-            "lastModified": ts,
-            "provisioningState": "InProgress",
-            "resourceState": "Starting" if auto_start else "Stopped",
-        }
+        {"created": ts, "lastModified": ts, "provisioningState": "InProgress", "resourceState": "Stopped"}
     )
     _clear_endpoints(body)
     ctx.store.put(rid, EVENT, account_rid, body, {"account": account["name"]})

@@ -153,7 +153,7 @@ def test_no_update_in_transitional_state(
     with pytest.raises(ResourceExistsError) as err:
         client.live_events.begin_update(rg, account, name, ev)
     assert err.value.status_code == 409
-    assert client.live_events.get(rg, account, name).description is None
+    assert client.live_events.get(rg, account, name).description == ""  # unchanged (the service default)
     slow.admin.complete_operations(name)
     ev = client.live_events.get(rg, account, name)
     assert ev.resource_state == "Running"
