@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, Validatio
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError, core_schema
 
+from dynamic_providers.core.contents import EntityKind
 from dynamic_providers.validate import rules as R
 
 ROOT = "environment"
@@ -592,20 +593,6 @@ class ContentProtectionConfig(Schema):
 
 
 # ------------------------------------------------------------------------------------ unmanaged entities
-
-EntityKind = Literal[
-    "LiveEvent",
-    "LiveOutput",
-    "StreamingEndpoint",
-    "Transform",
-    "Job",
-    "Asset",
-    "AssetFilter",
-    "AccountFilter",
-    "ContentKeyPolicy",
-    "StreamingPolicy",
-    "StreamingLocator",
-]
 
 
 class IgnoreRule(Schema):

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 ACTIVE_JOB_STATES = ("Queued", "Scheduled", "Processing", "Canceling")
 ACTIVE_JOBS_FILTER = " or ".join(
     f"properties/state eq Microsoft.Media.JobState'{s}'" for s in ACTIVE_JOB_STATES
 )
-KINDS = (
+# Every entity kind an account can hold besides the account itself; the stage schema's
+# `unmanaged.ignore[].kind` takes these values.
+EntityKind = Literal[
     "LiveEvent",
     "LiveOutput",
     "StreamingEndpoint",
@@ -28,7 +30,8 @@ KINDS = (
     "ContentKeyPolicy",
     "StreamingPolicy",
     "StreamingLocator",
-)
+]
+KINDS: tuple[str, ...] = get_args(EntityKind)
 
 
 @dataclass(frozen=True)
