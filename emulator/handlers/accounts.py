@@ -15,6 +15,7 @@ from .crud import get_item
 from .endpoints import default_endpoint
 
 KIND = "account"
+LRO_SINCE = "2021-11-01"
 
 PROTOCOLS_ALL = {"download": True, "dash": True, "hls": True, "smoothStreaming": True}
 PROTOCOLS_STREAM = {"download": False, "dash": True, "hls": True, "smoothStreaming": True}
@@ -110,8 +111,7 @@ def create_or_update(ctx: Ctx) -> Response:
     p.setdefault("keyDelivery", {"accessControl": {"defaultAction": "Allow", "ipAllowList": []}})
     p.setdefault("publicNetworkAccess", "Enabled")
     p["privateEndpointConnections"] = old_p.get("privateEndpointConnections", [])
-    p["provisioningState"] = "InProgress"
-    body.setdefault("tags", {})
+    p["provisioningState"] = "InProgress" if _is_lro(ctx) else "Succeeded"
     parent = f"/subscriptions/{ctx.sub}/resourceGroups/{ctx.rg}"
     ctx.store.put(rid, KIND, parent, body)
     if existing is None:
@@ -132,10 +132,18 @@ def create_or_update(ctx: Ctx) -> Response:
                 },
                 {"predefined": True},
             )
+    if not _is_lro(ctx):
+        # Recorded: 2018-07-01 answered 201 also when the account existed, 2020-05-01+ 200.
+        return (201 if existing is None or ctx.api_version < "2020-05-01" else 200), {}, body
     op = ctx.app.lro.begin(
         KIND, "update" if existing else "create", rid, rid, existing, duration_key="account"
     )
     return (201 if existing is None else 200), _status_urls(ctx, op, body["location"]), body
+
+
+def _is_lro(ctx: Ctx) -> bool:
+    """Account PUT/PATCH became long-running in 2021-11-01; before, the service answered at once."""
+    return ctx.api_version >= LRO_SINCE
 
 
 def update(ctx: Ctx) -> Response:
@@ -149,8 +157,10 @@ def update(ctx: Ctx) -> Response:
     _check_storage(ctx, merged)
     _identity(merged, ctx)
     decorate(KIND, rid, merged, ctx, existing)
-    merged["properties"]["provisioningState"] = "InProgress"
+    merged["properties"]["provisioningState"] = "InProgress" if _is_lro(ctx) else "Succeeded"
     ctx.store.replace_body(rid, merged)
+    if not _is_lro(ctx):
+        return 200, {}, merged
     op = ctx.app.lro.begin(KIND, "update", rid, rid, existing, duration_key="account")
     return 202, _status_urls(ctx, op, merged["location"]), merged
 
@@ -233,7 +243,7 @@ def check_name(ctx: Ctx) -> Response:
                 "message": f"The account name '{name}' is already in use.",
             },
         )
-    return 200, {}, {"nameAvailable": True, "reason": "None", "message": None}
+    return 200, {}, {"nameAvailable": True}
 
 
 def _scope(ctx: Ctx) -> str:

@@ -93,10 +93,12 @@ class Entity:
         assert self.update_model
         patch = validation.parse(self.update_model, ctx.json(), partial=True)
         if self.patchable is not None:
+            # Repeating what is stored (a client sends back the whole resource) changes nothing.
+            had = existing.get("properties", {})
             bad = [
                 k
-                for k in patch.get("properties", {})
-                if k not in self.patchable and patch["properties"][k] != existing.get("properties", {}).get(k)
+                for k, v in patch.get("properties", {}).items()
+                if k not in self.patchable and deep_merge({"v": had.get(k)}, {"v": v}) != {"v": had.get(k)}
             ]
             if bad:
                 raise ArmError(

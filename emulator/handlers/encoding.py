@@ -92,6 +92,8 @@ def _prepare_job(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, A
         return
     transform = ctx.store.get(rid.rsplit("/jobs/", 1)[0]) or {}
     inp = p.get("input") or {}
+    if str(inp.get("@odata.type", "")).endswith(("JobInputAsset", "JobInputHttp")):
+        inp.setdefault("files", [])  # the service's default, returned in every body (recordings)
     names: list[str] = []
     if str(inp.get("@odata.type", "")).endswith("JobInputAsset"):
         names.append(inp.get("assetName", ""))
@@ -118,7 +120,8 @@ def _refuse_deleting_canceling_job(ctx: Ctx, body: dict[str, Any]) -> None:
         raise ArmError(
             400,
             "BadRequest",
-            "The job is in the 'Canceling' state and cannot be deleted; retry once it is 'Canceled'.",
+            f"The job Delete operation for '{body['id']}' resource failed. The job is in the 'Canceling' "
+            "state. Cancel the job or retry after the processing completes.",
         )
 
 

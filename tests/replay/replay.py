@@ -22,6 +22,7 @@ from azure.mgmt.media import AzureMediaServices
 
 RECORDINGS = Path(__file__).parent / "recordings"
 ASYNC_HEADERS = ("azure-asyncoperation", "location")
+WAIT_SECONDS = 10.0
 
 
 @dataclass
@@ -46,6 +47,12 @@ def _substitute(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {k: _substitute(v, names) for k, v in value.items()}
     return value
+
+
+def _state_differs(expected: dict[str, Any], resp: HttpResponse) -> bool:
+    body = resp.json() if resp.content else {}
+    props = body.get("properties") or {}
+    return any(body.get(k, props.get(k)) != v for k, v in (expected.get("state") or {}).items())
 
 
 def _compare(expected: dict[str, Any], resp: HttpResponse) -> list[str]:
@@ -88,16 +95,18 @@ def _compare(expected: dict[str, Any], resp: HttpResponse) -> list[str]:
 
 def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list[Outcome]:
     doc = json.loads(path.read_text())
-    base = (
-        f"/subscriptions/{conn['subscription_id']}/resourceGroups/{conn['resource_group']}"
-        "/providers/Microsoft.Media/mediaservices/"
-    )
+    subscription = f"/subscriptions/{conn['subscription_id']}"
+    resource_group = f"{subscription}/resourceGroups/{conn['resource_group']}"
+    base = f"{resource_group}/providers/Microsoft.Media/mediaservices/"
     suffix = uuid.uuid4().hex[:8]
     names = {role: f"{role.replace('_', '')[:10]}{suffix}" for role in doc["names"].values()}
     names.update(
         {
             "location": conn["location"],
             "storage_account_id": conn["storage_account_id"],
+            "subscription": subscription,
+            "resource_group": resource_group,
+            "account_name": names.get("account", "account"),
             "account": base + names.get("account", "account"),
         }
     )
@@ -122,6 +131,11 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
             )
             body = _substitute(step.get("body"), names)
             resp = client._client.send_request(HttpRequest(step["method"], url, json=body))
+            # The recorded client read again some seconds later: wait for the recorded state.
+            deadline = time.monotonic() + WAIT_SECONDS
+            while step.get("wait") and _state_differs(step, resp) and time.monotonic() < deadline:
+                time.sleep(0.05)
+                resp = client._client.send_request(HttpRequest(step["method"], url, json=body))
             label = f"{step['method']} {step['path']}?api-version={step['api']}"
             last_async = resp.headers.get("Azure-AsyncOperation") or last_async
         outcomes.append(Outcome(path.stem, i, label, _compare(step, resp)))

@@ -20,7 +20,8 @@ KNOWN = json.loads((Path(__file__).parent / "known_differences.json").read_text(
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulator]:
-    emu = start_emulator(tmp_path_factory.mktemp("replay"), durations=FAST)
+    # Jobs move one state per step: long enough that the recorded Canceling outlasts five deletes.
+    emu = start_emulator(tmp_path_factory.mktemp("replay"), durations={**FAST, "job.step": 1.0})
     yield emu
     emu.stop()
 
