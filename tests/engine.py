@@ -13,7 +13,9 @@ import json
 import os
 import subprocess
 import textwrap
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,15 @@ VENV = REPO_ROOT / ".venv"
 
 # Operations that change something (anything but "same"/"read"/refresh no-ops).
 CHANGING_OPS = {"create", "update", "delete", "replace", "create-replacement", "delete-replaced"}
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180.0) -> None:
+    """Poll `condition` until it holds; fail the test naming `what` when `timeout` passes first."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
 
 
 @dataclass
@@ -218,6 +229,19 @@ class PulumiProject:
         if refresh:
             args.append("--refresh")
         return self.run(*args, *extra)
+
+    def up_in_background(self) -> subprocess.Popen[str]:
+        """Start `pulumi up` without waiting (for tests that kill, lock out or restart things under it);
+        its output is combined on stdout. The caller owns the process: `communicate()` it or kill it."""
+        self.ensure_stack()
+        return subprocess.Popen(
+            [str(PULUMI), "up", "--yes", "--skip-preview", "--stack", self.stack],
+            cwd=self.dir,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def refresh(self, *extra: str) -> EngineRun:
         self.ensure_stack()

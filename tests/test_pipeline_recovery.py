@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine import PULUMI, REPO_ROOT, PulumiProject
+from tests.engine import REPO_ROOT, PulumiProject, wait_for
 from tests.providers.helpers import account_block, header, repo_env, uniq
 
 
@@ -64,14 +64,6 @@ def _descendants(root: int) -> dict[int, str]:
     return found
 
 
-def _wait_for(condition: Callable[[], bool], what: str, deadline: float = 120) -> None:
-    end = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.2)
-
-
 def _pending(proj: PulumiProject) -> list[dict[str, Any]]:
     path = proj.state_dir / ".pulumi" / "stacks" / proj.project / f"{proj.stack}.json"
     try:
@@ -104,15 +96,9 @@ tr = dp.Transform('tr', resource_group_name=RG, account_name=A, properties={'out
     proj.ensure_stack()
     # The transform's create hangs in its first request, so the kill lands mid-create.
     emulator.admin.inject_latency(300, match=f"/{acct}/transforms/tr", methods=["GET"])
-    cli = subprocess.Popen(
-        [str(PULUMI), "up", "--yes", "--skip-preview", "--stack", proj.stack],
-        cwd=proj.dir,
-        env=proj.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    cli = proj.up_in_background()
     try:
-        _wait_for(lambda: any(op["resource"]["urn"].endswith("::tr") for op in _pending(proj)), "the create")
+        wait_for(lambda: any(op["resource"]["urn"].endswith("::tr") for op in _pending(proj)), "the create")
         procs = _descendants(cli.pid)
         assert any("pulumi-language-python" in c for c in procs.values()), procs
         assert any("pulumi.dynamic" in c for c in procs.values()), procs
@@ -126,7 +112,7 @@ tr = dp.Transform('tr', resource_group_name=RG, account_name=A, properties={'out
 
         cli.send_signal(signal.SIGKILL)
         cli.wait()
-        _wait_for(lambda: not any(_running(p) for p in procs), f"the engine's processes {procs} to exit", 60)
+        wait_for(lambda: not any(_running(p) for p in procs), f"the engine's processes {procs} to exit", 60)
     finally:
         emulator.admin.clear_faults()
         if cli.poll() is None:
@@ -229,17 +215,9 @@ def test_up_survives_an_emulator_restart_on_the_same_port(tmp_path: Path, pulumi
         + "ev = dp.LiveEvent('ev', resource_group_name=RG, account_name=A, location=LOC,\n"
         "    properties={'input': {'streamingProtocol': 'RTMP'}})\n"
     )
-    proj.ensure_stack()
-    cli = subprocess.Popen(
-        [str(PULUMI), "up", "--yes", "--skip-preview", "--stack", proj.stack],
-        cwd=proj.dir,
-        env=proj.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    cli = proj.up_in_background()
     try:
-        _wait_for(
+        wait_for(
             lambda: any(o["kind"] == "liveevent" for o in emu.admin.operations()), "the live event's create"
         )
         emu.stop()

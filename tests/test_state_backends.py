@@ -5,7 +5,6 @@ file backend is only the fallback, no junk directories), and the whole local sta
 from __future__ import annotations
 
 import subprocess
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from azure.storage.blob import BlobServiceClient
 
 from emulator.storage import ACCOUNT, ACCOUNT_KEY
-from tests.engine import PULUMI, PulumiProject
+from tests.engine import PULUMI, PulumiProject, wait_for
 from tests.program.stage import local_stage_doc, write_stage_program
 
 pytestmark = [pytest.mark.engine]
@@ -84,20 +83,14 @@ def test_local_stage_on_azblob_backend_with_a_locked_out_second_up(
     proj.ensure_stack()
     assert any(b.startswith(".pulumi/stacks/ams-media/local") for b in _blobs(connection, url))
 
-    first = subprocess.Popen(
-        [str(PULUMI), "up", "--yes", "--skip-preview", "--stack", "local"],
-        cwd=proj.dir,
-        env=proj.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    first = proj.up_in_background()
     try:
-        deadline = time.monotonic() + 120
-        while not any(b.startswith(".pulumi/locks/") for b in _blobs(connection, url)):
+
+        def locked() -> bool:
             assert first.poll() is None, "the first up ended before its lock was seen"
-            assert time.monotonic() < deadline, "no lock blob appeared"
-            time.sleep(0.1)
+            return any(b.startswith(".pulumi/locks/") for b in _blobs(connection, url))
+
+        wait_for(locked, "the first up's lock blob", 120)
         second = proj.up()
         assert second.returncode != 0
         assert "currently locked" in second.output and "pulumi cancel" in second.output, second.output[-2000:]

@@ -6,28 +6,17 @@ the outputs it may not read (streaming paths) instead of emptying them."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from emulator.launcher import arm_env as arm_env_for
-from tests.engine import PULUMI
+from tests.engine import wait_for
 from tests.faults.procs import kill9, provider_pids
 from tests.providers.helpers import account_block, header, repo_env, sdk_client, uniq
 
 pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("providers-convergence")]
-
-
-def _wait_for(cond: Any, timeout: float = 180.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_provider_killed_after_create_is_taken_back_by_a_fresh_runner(
@@ -58,16 +47,9 @@ def test_provider_killed_after_create_is_taken_back_by_a_fresh_runner(
 
     # The live event's create is accepted, its status polls are slow: kill -9 the provider then.
     emulator.admin.inject_latency(3.0, match=f"{acct}/liveeventoperations", methods=["GET"])
-    cli = subprocess.Popen(
-        [str(PULUMI), "up", "--yes", "--skip-preview", "--stack", proj.stack],
-        cwd=proj.dir,
-        env=proj.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    cli = proj.up_in_background()
     try:
-        assert _wait_for(exists), "the live event was never created"
+        wait_for(exists, "the live event's create")
         assert kill9(provider_pids(cli.pid)), "no provider process to kill"
         out, _ = cli.communicate(timeout=300)
     finally:
