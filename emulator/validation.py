@@ -113,6 +113,13 @@ REQUIRED: dict[str, list[str]] = {
 }
 
 
+@cache
+def defines(model_name: str, wire_key: str) -> bool:
+    """Whether the SDK model has a member at ``wire_key`` (e.g. ``properties.created``)."""
+    attrs = getattr(sdk_models, model_name)._attribute_map.values()
+    return any(a["key"] == wire_key for a in attrs)
+
+
 def lookup(doc: dict[str, Any], dotted: str) -> Any:
     cur: Any = doc
     for part in dotted.split("."):

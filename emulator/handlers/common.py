@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .. import validation
 from ..app import Ctx, Response, iso, now_iso
 from ..errors import ArmError
 from ..kinds import KINDS
@@ -41,11 +42,15 @@ def props(body: dict[str, Any]) -> dict[str, Any]:
     return p
 
 
-def stamp_times(body: dict[str, Any], existing: dict[str, Any] | None) -> None:
+def stamp_times(body: dict[str, Any], existing: dict[str, Any] | None, model: str) -> None:
+    """created/lastModified where the model has them (filters have neither, policies and locators
+    no lastModified; the service returned none of those: Azure CLI recordings)."""
     p = props(body)
     ts = now_iso()
-    p["created"] = (existing or {}).get("properties", {}).get("created") or ts
-    p["lastModified"] = ts
+    if validation.defines(model, "properties.created"):
+        p["created"] = (existing or {}).get("properties", {}).get("created") or ts
+    if validation.defines(model, "properties.lastModified"):
+        p["lastModified"] = ts
 
 
 def require_in_account(ctx: Ctx, collection: str, name: str, what: str, target: str) -> dict[str, Any]:

@@ -80,7 +80,7 @@ class Entity:
                 f"The maximum of {self.limit} {self.kind} resources has been reached.",
             )
         decorate(self.kind, rid, body, ctx, existing)
-        stamp_times(body, existing)
+        stamp_times(body, existing, self.model)
         if self.prepare:
             self.prepare(ctx, rid, body, existing)
         ctx.store.put(rid, self.kind, parent_rid, body)
@@ -108,7 +108,7 @@ class Entity:
                 )
         merged = deep_merge(existing, patch)
         decorate(self.kind, rid, merged, ctx, existing)
-        stamp_times(merged, existing)
+        stamp_times(merged, existing, self.model)
         if self.prepare:
             self.prepare(ctx, rid, merged, existing)
         ctx.store.replace_body(rid, merged)

@@ -141,7 +141,6 @@ def _prepare_locator(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[st
         if ctx.store.get(f"{asset['id']}/assetFilters/{name}") is None:
             require_in_account(ctx, "accountFilters", name, "Filter", "properties.filters")
     p.setdefault("streamingLocatorId", new_id())
-    p.setdefault("startTime", p["created"])
     p.setdefault("endTime", "9999-12-31T23:59:59.9999999Z")
     p.setdefault("filters", [])
     supplied = {

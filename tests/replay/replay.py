@@ -5,11 +5,12 @@ names mapped to fresh ones and the subscription, resource group, storage account
 the emulator's. Polls follow the Azure-AsyncOperation URL the emulator itself answered, until the
 operation leaves InProgress (the recorded client polled the same way). Compared per interaction:
 status code, error code, states (resourceState/provisioningState/status), which async headers are
-present, the top-level and `properties` key sets.
+present, the top-level and `properties` key sets, and the keys of a listed item (`item_keys`).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 import uuid
@@ -55,7 +56,14 @@ def _state_differs(expected: dict[str, Any], resp: HttpResponse) -> bool:
     return any(body.get(k, props.get(k)) != v for k, v in (expected.get("state") or {}).items())
 
 
-def _compare(expected: dict[str, Any], resp: HttpResponse) -> list[str]:
+def _listed_item(body: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The listed entity the recording created (lists here also hold other recordings' entities)."""
+    items = next((v for v in body.values() if isinstance(v, list) and v and isinstance(v[0], dict)), [])
+    ours = [i for i in items if i.get("name") in names.values()]
+    return (ours or items or [{}])[0]
+
+
+def _compare(expected: dict[str, Any], resp: HttpResponse, names: dict[str, str]) -> list[str]:
     diffs: list[str] = []
     if resp.status_code != expected["status"]:
         diffs.append(f"status {resp.status_code} (recorded {expected['status']})")
@@ -81,6 +89,7 @@ def _compare(expected: dict[str, Any], resp: HttpResponse) -> list[str]:
     sets: tuple[tuple[str, Any, dict[str, Any]], ...] = (
         ("keys", expected.get("keys"), body),
         ("properties", expected.get("properties"), props),
+        ("item keys", expected.get("item_keys"), _listed_item(body, names)),
     )
     for label, want_keys, have in sets:
         if want_keys is None:
@@ -104,6 +113,7 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
         {
             "location": conn["location"],
             "storage_account_id": conn["storage_account_id"],
+            "tomorrow": (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)).isoformat(),
             "subscription": subscription,
             "resource_group": resource_group,
             "account_name": names.get("account", "account"),
@@ -138,5 +148,5 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
                 resp = client._client.send_request(HttpRequest(step["method"], url, json=body))
             label = f"{step['method']} {step['path']}?api-version={step['api']}"
             last_async = resp.headers.get("Azure-AsyncOperation") or last_async
-        outcomes.append(Outcome(path.stem, i, label, _compare(step, resp)))
+        outcomes.append(Outcome(path.stem, i, label, _compare(step, resp, names)))
     return outcomes
