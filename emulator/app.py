@@ -8,7 +8,6 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
@@ -18,10 +17,9 @@ from .config import DEFAULT_SETTINGS, Config, duration_of
 from .errors import ArmError, not_found, parent_not_found
 from .identity import Identity
 from .kinds import KINDS, chain
+from .routing import ANY_VERSION, Match, Plane, Response, Routes
 from .state import Store
 from .storage import Azurite
-
-Response = tuple[int, dict[str, str], Any]
 
 API_ACCOUNTS = "2021-11-01"
 API_ENCODING = "2022-07-01"
@@ -29,7 +27,7 @@ API_DEFAULT = "2022-08-01"
 # Kinds whose missing-resource answer is 404 NotFound "The requested resource was not found." in the
 # Azure CLI recordings (the others answer ARM's ResourceNotFound).
 METADATA_NOT_FOUND = frozenset({"asset", "assetfilter", "accountfilter", "transform", "job"})
-ANY_VERSION = "*"  # ARM platform routes (subscriptions, resource groups, providers) take any version
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def now_iso() -> str:
@@ -48,6 +46,7 @@ class Ctx:
     query: dict[str, list[str]]
     headers: dict[str, str]
     raw: bytes
+    client: str = ""  # the peer's address (the admin plane is loopback only)
     params: dict[str, str] = field(default_factory=dict)
     api_version: str = ""
     claims: dict[str, Any] = field(default_factory=dict)
@@ -138,65 +137,13 @@ class Ctx:
         return f"{self.app.config.base_url}{quote(path)}?{urlencode(q)}"
 
 
-Handler = Callable[[Ctx], Response]
-
-
-@dataclass
-class Route:
-    method: str
-    template: str
-    handler: Handler
-    api: str
-    segments: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.segments = [s for s in self.template.split("/") if s]
-
-    def match(self, method: str, segs: list[str]) -> dict[str, str] | None:
-        if method != self.method or len(segs) != len(self.segments):
-            return None
-        params: dict[str, str] = {}
-        for t, s in zip(self.segments, segs, strict=True):
-            if t.startswith("{"):
-                params[t[1:-1]] = s
-            elif t.lower() != s.lower():
-                return None
-        return params
-
-    def versions(self) -> tuple[str, ...]:
-        """Every published api-version of the route's resource type (the deepest type in versions.py)."""
-        from .versions import RESOURCE_TYPES
-
-        types = {t.lower(): v for t, v in RESOURCE_TYPES.items()}
-        lits = [s.lower() for s in self.segments if not s.startswith("{")]
-        if "microsoft.media" in lits:
-            parts = lits[lits.index("microsoft.media") + 1 :]
-            for end in range(len(parts), 0, -1):
-                found = types.get("/".join(parts[:end]))
-                if found:
-                    return tuple(sorted({*found, self.api}))
-        return (self.api,)
-
-    def action(self) -> str:
-        lits = [s for s in self.segments if not s.startswith("{")]
-        try:
-            start = [s.lower() for s in lits].index("microsoft.media")
-        except ValueError:
-            start = 0
-        parts = lits[start:]
-        verb = {"GET": "read", "PUT": "write", "PATCH": "write", "DELETE": "delete"}.get(self.method)
-        if verb:
-            return "/".join(parts) + "/" + verb
-        return "/".join(parts) + "/action"
-
-
 class ResetConnection(Exception):
     """Drop the connection with a TCP reset instead of answering (an injected fault)."""
 
 
 @dataclass
 class Fault:
-    kind: str  # "status", "latency" or "reset" (see admin_api.parse_fault)
+    kind: str  # "status", "latency" or "reset" (see handlers.admin.parse_fault)
     status: int = 0
     count: int = 0
     retry_after: float | None = None
@@ -217,7 +164,8 @@ class App:
         self.store = store
         self.identity = identity
         self.azurite = azurite
-        self.routes: list[Route] = []
+        self.routes = Routes()
+        self.connection_doc: dict[str, Any] = {}  # connection.json, served by the admin plane
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
         self.write_requests: list[str] = []
@@ -232,22 +180,47 @@ class App:
     def duration(self, key: str) -> float:
         return duration_of(self.store.get_setting("durations", {}) or {}, key)
 
-    def add_routes(self, routes: list[tuple[str, str, Handler, str]]) -> None:
-        for method, template, handler, api in routes:
-            self.routes.append(Route(method, template, handler, api))
-
     # ---- dispatch --------------------------------------------------------------------------
-    def handle_arm(self, method: str, raw_path: str, headers: dict[str, str], raw: bytes) -> Response:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], raw: bytes, client: str
+    ) -> Response:
         split = urlsplit(raw_path)
-        path = split.path
         query = parse_qs(split.query, keep_blank_values=True)
-        ctx = Ctx(self, method, path, query, headers, raw)
+        ctx = Ctx(self, method, split.path, query, headers, raw, client)
+        match = self.routes.match(split.path)
+        if match is not None and match.endpoint.plane is Plane.ADMIN:
+            return self._admin(ctx, match)
+        if match is not None and match.endpoint.plane is Plane.PUBLIC:
+            route = match.endpoint.route(method)
+            if route is not None:
+                ctx.params = match.params
+                with self.store.lock:
+                    return route.handler(ctx)
+            match = None  # another method on a public path: ARM's answer for an unknown route
+        return self._arm(ctx, match)
+
+    def _admin(self, ctx: Ctx, match: Match) -> Response:
+        if ctx.client not in LOOPBACK:
+            return 403, {}, {"error": "admin API is loopback only"}
+        try:
+            json.loads(ctx.raw) if ctx.raw.strip() else None
+        except ValueError:
+            return 400, {}, {"error": "invalid JSON"}
+        route = match.endpoint.route(ctx.method)
+        if route is None:
+            return 404, {}, {"error": f"unknown admin endpoint {ctx.method} {ctx.path}"}
+        ctx.params = match.params
+        with self.store.lock:
+            return route.handler(ctx)
+
+    def _arm(self, ctx: Ctx, match: Match | None) -> Response:
+        method, path = ctx.method, ctx.path
         if method != "GET":  # every write attempt, accepted or not (tests assert "nothing was written")
             with self.fault_lock:
                 self.write_requests.append(f"{method} {path}")
                 del self.write_requests[:-1000]
         try:
-            resp = self._dispatch(ctx)
+            resp = self._dispatch(ctx, match)
         except ArmError as err:
             resp = (err.status, dict(err.headers), err.body())
             with self.store.lock:
@@ -284,22 +257,19 @@ class App:
             )
             raise ArmError(hit.status, code, f"Injected fault: HTTP {hit.status}.", headers=headers)
 
-    def _dispatch(self, ctx: Ctx) -> Response:
-        segs = [unquote(s) for s in ctx.path.split("/") if s]
-        candidates = [(r, p) for r in self.routes if (p := r.match(ctx.method, segs)) is not None]
+    def _dispatch(self, ctx: Ctx, match: Match | None) -> Response:
+        route = match.endpoint.route(ctx.method) if match is not None else None
         ctx.claims = self.identity.authenticate(ctx.headers.get("authorization"))
         self._apply_faults(ctx)
-        if not candidates:
-            path_exists = any(r.match(r.method, segs) is not None for r in self.routes)
-            if path_exists:
-                raise ArmError(
-                    405,
-                    "MethodNotAllowed",
-                    f"The requested resource does not support http method '{ctx.method}'.",
-                )
+        if match is None:
             raise unknown_route(ctx.path, ctx.q("api-version") or "")
-        route, params = candidates[0]
-        ctx.params = params
+        if route is None:
+            raise ArmError(
+                405,
+                "MethodNotAllowed",
+                f"The requested resource does not support http method '{ctx.method}'.",
+            )
+        ctx.params = params = match.params
         version = ctx.q("api-version")
         if not version:
             raise ArmError(

@@ -15,19 +15,16 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from . import admin_api
 from .app import App, ResetConnection, Response
 from .certs import ensure_certs, ensure_signing_key
 from .config import Config, merge_durations
-from .handlers import accounts, arm, encoding, endpoints, live, metadata, protection, tracks
+from .handlers import accounts, admin, arm, encoding, endpoints, live, metadata, protection, public, tracks
 from .identity import MI_HEADER, Identity
 from .proxy import start_proxy
+from .routing import Plane
 from .state import Store
 from .storage import Azurite
-
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def build_app(config: Config, azurite: Azurite | None) -> App:
@@ -40,7 +37,9 @@ def build_app(config: Config, azurite: Azurite | None) -> App:
     identity = Identity(store, config, ensure_signing_key(config.state_dir))
     app = App(config, store, identity, azurite)
     for module in (arm, accounts, endpoints, live, encoding, metadata, protection, tracks):
-        app.add_routes(module.ROUTES)
+        app.routes.add(Plane.ARM, module.ROUTES)
+    app.routes.add(Plane.PUBLIC, public.ROUTES)
+    app.routes.add(Plane.ADMIN, admin.ROUTES)
     return app
 
 
@@ -91,7 +90,6 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "AmsEmulator/1.0"
     app: App
-    connection_doc: dict[str, Any]
 
     def setup(self) -> None:
         super().setup()
@@ -163,45 +161,8 @@ class Handler(BaseHTTPRequestHandler):
             )
 
     def _dispatch(self, raw: bytes) -> Response:
-        if urlsplit(self.path).path.lower().startswith("/subscriptions/") or self.path.lower().startswith(
-            "/providers/"
-        ):
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            return self.app.handle_arm(self.command, self.path, headers, raw)
-        with self.app.store.lock:
-            return self._dispatch_local(raw)
-
-    def _dispatch_local(self, raw: bytes) -> Response:
-        split = urlsplit(self.path)
-        path = split.path
-        low = path.lower()
-        segs = [s for s in low.split("/") if s]
         headers = {k.lower(): v for k, v in self.headers.items()}
-        app = self.app
-        if segs[:1] == ["admin"]:
-            if self.client_address[0] not in LOOPBACK:
-                return 403, {}, {"error": "admin API is loopback only"}
-            return admin_api.handle(app, self.command, path, raw, self.connection_doc)
-        if low == "/metadata/endpoints":
-            version = next(iter(parse_qs(split.query).get("api-version", [])), None)
-            return arm.cloud_metadata(app.config.base_url, version)
-        if low in ("/health", "/healthz"):
-            return 200, {}, {"status": "ok", "pid": os.getpid()}
-        if low == "/msi/token":
-            return app.identity.managed_identity_token(parse_qs(split.query), headers)
-        if low == "/metadata/identity/oauth2/token":
-            return app.identity.imds_token(parse_qs(split.query), headers)
-        if len(segs) >= 2 and segs[1] == "discovery" and segs[-1] == "instance":
-            return app.identity.instance_discovery()
-        if len(segs) == 4 and segs[1:] == ["v2.0", ".well-known", "openid-configuration"]:
-            return app.identity.openid_configuration(path.split("/")[1])
-        if len(segs) == 3 and segs[1:] == [".well-known", "openid-configuration"]:
-            return app.identity.openid_configuration(path.split("/")[1])
-        if len(segs) == 4 and segs[1:] == ["oauth2", "v2.0", "token"] and self.command == "POST":
-            return app.identity.token(path.split("/")[1], raw, headers.get("authorization"))
-        if len(segs) == 4 and segs[1:] == ["discovery", "v2.0", "keys"]:
-            return app.identity.jwks()
-        return app.handle_arm(self.command, self.path, headers, raw)
+        return self.app.handle(self.command, self.path, headers, raw, self.client_address[0])
 
     do_GET = _route
     do_PUT = _route
@@ -263,8 +224,8 @@ def serve(config: Config) -> None:
         "url": proxy_url,
         "env": {"HTTPS_PROXY": proxy_url, "NO_PROXY": "127.0.0.1,localhost"},
     }
+    app.connection_doc = doc
     Handler.app = app
-    Handler.connection_doc = doc
 
     stop = threading.Event()
 

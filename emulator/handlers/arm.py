@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..app import ANY_VERSION, Ctx, Response
+from ..app import Ctx, Response
 from ..regions import REGIONS
+from ..routing import ANY_VERSION
 from ..versions import RESOURCE_TYPES
 
 SUB = "/subscriptions/{sub}"
