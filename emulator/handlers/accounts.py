@@ -133,8 +133,8 @@ def create_or_update(ctx: Ctx) -> Response:
                 {"predefined": True},
             )
     if not _is_lro(ctx):
-        # Recorded: 2018-07-01 answered 201 also when the account existed, 2020-05-01+ 200.
-        return (201 if existing is None or ctx.api_version < "2020-05-01" else 200), {}, body
+        # Recorded: 2018-07-01 and 2020-05-01 answered 201 also when the account existed, 2021-06-01 200.
+        return (201 if existing is None or ctx.api_version < "2021-06-01" else 200), {}, body
     op = ctx.app.lro.begin(
         KIND, "update" if existing else "create", rid, rid, existing, duration_key="account"
     )

@@ -162,8 +162,13 @@ def list_streaming_locators(ctx: Ctx) -> Response:
 
 
 # ---- filters -------------------------------------------------------------------------------------
-ASSET_FILTER = Entity("assetfilter", "AssetFilter", "AssetFilter", limit=100)
-ACCOUNT_FILTER = Entity("accountfilter", "AccountFilter", "AccountFilter", limit=100)
+def _prepare_filter(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
+    # the service's default, returned in every body (recording test_ams_asset_filter_list_and_delete)
+    body.setdefault("properties", {}).setdefault("tracks", [])
+
+
+ASSET_FILTER = Entity("assetfilter", "AssetFilter", "AssetFilter", limit=100, prepare=_prepare_filter)
+ACCOUNT_FILTER = Entity("accountfilter", "AccountFilter", "AccountFilter", limit=100, prepare=_prepare_filter)
 
 
 M = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Media/mediaServices/{account}"

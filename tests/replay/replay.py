@@ -113,6 +113,7 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
         {
             "location": conn["location"],
             "storage_account_id": conn["storage_account_id"],
+            "storage_account_name": conn["storage_account_name"],
             "tomorrow": (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)).isoformat(),
             "subscription": subscription,
             "resource_group": resource_group,
