@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import json
 import os
 import shutil
 import sys
@@ -29,6 +30,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.bench_stack import live_event_of, max_overlap  # noqa: E402
+from benchmarks.breakdown import PARTS, breakdown, dependency_graph  # noqa: E402
+from dynamic_providers.core.trace import ENV as TRACE_ENV  # noqa: E402
+from dynamic_providers.validate import rules  # noqa: E402
 from emulator.launcher import arm_env, start_emulator  # noqa: E402
 from tests.engine import PulumiProject  # noqa: E402
 from tests.program.stage import local_stage_doc, write_stage_program  # noqa: E402
@@ -37,11 +41,16 @@ SCALE = 10.0
 OUTPUTS_PER_EVENT = 3
 
 
+def quota(events: int) -> int:
+    return max(rules.DEFAULT_LIVE_EVENT_QUOTA, events)
+
+
 def reference_doc(connection: dict[str, Any], events: int) -> dict[str, Any]:
     doc = local_stage_doc(connection)
     env = doc["config"]["ams-media:environment"]
     base = env["transforms"]
     env["transforms"] = [dict(base[i % len(base)], name=f"transform-{i + 1}") for i in range(6)]
+    env["account"]["liveEventQuota"] = quota(events)
     for endpoint in env["streamingEndpoints"]:
         endpoint["runState"] = "Running"
     env["liveChannels"] = [
@@ -72,23 +81,7 @@ def critical_path(resources: list[dict[str, Any]], ops: list[dict[str, Any]], *,
     weight: dict[str, float] = defaultdict(float)
     for op in ops:
         weight[op["resource_id"].lower()] += op["end"] - op["start"]
-    custom = {r["urn"]: r for r in resources if r.get("custom") and r.get("id")}
-    children: dict[str, list[str]] = defaultdict(list)
-    for r in resources:
-        if r.get("parent"):
-            children[r["parent"]].append(r["urn"])
-
-    def customs(urn: str) -> list[str]:  # a dependency on a component is one on everything under it
-        if urn in custom:
-            return [urn]
-        return [c for child in children.get(urn, []) for c in customs(child)]
-
-    deps: dict[str, set[str]] = {u: set() for u in custom}
-    for u, r in custom.items():
-        for d in r.get("dependencies", []):
-            for c in customs(d):
-                if c != u:
-                    (deps[c] if reverse else deps[u]).add(u if reverse else c)
+    ids, deps = dependency_graph(resources, reverse=reverse)
     waiting = {u: len(d) for u, d in deps.items()}
     dependents: dict[str, list[str]] = defaultdict(list)
     for u, ds in deps.items():
@@ -101,7 +94,7 @@ def critical_path(resources: list[dict[str, Any]], ops: list[dict[str, Any]], *,
     finish: dict[str, float] = {}
     while heap:
         at, u = heapq.heappop(heap)
-        rid = str(custom[u]["id"]).lower()
+        rid = ids[u]
         group = group_of(rid)
         start = max(at, group_free[group]) if group else at
         finish[u] = start + weight.get(rid, 0.0)
@@ -131,7 +124,9 @@ def measure(events: int, work: Path, parallel: str) -> dict[str, Any]:
     try:
         admin = emu.admin
         admin.set_durations_map({k: v * SCALE for k, v in admin.durations().items()})
-        admin.set_settings(max_live_events=max(5, events))
+        # The account's live-event quota raised as a support request would: in the service (the emulator)
+        # and in the stage config (account.liveEventQuota), which the program's schema checks.
+        admin.set_settings(max_live_events=quota(events))
         conn = emu.connection
         project = PulumiProject(
             work / f"project-{events}",
@@ -140,20 +135,16 @@ def measure(events: int, work: Path, parallel: str) -> dict[str, Any]:
             env={**arm_env(conn), "PULUMI_CONFIG_PASSPHRASE": "", "PULUMI_PARALLEL": parallel},
         )
         write_stage_program(project, reference_doc(conn, events))
-        # The stage schema enforces the default quota (5 live events per account) and has no key for a
-        # raised one yet; this account's quota is raised in the emulator, so the program's rule is too.
-        program = project.dir / "__main__.py"
-        program.write_text(
-            f"from dynamic_providers.validate import rules\nrules.MAX_LIVE_EVENTS = {max(5, events)}\n"
-            + program.read_text()
-        )
         project.ensure_stack()
         row: dict[str, Any] = {"events": events}
         resources: list[dict[str, Any]] = []
         for step in ("up", "destroy"):
+            trace = work / f"trace-{events}-{step}.jsonl"
+            project.env[TRACE_ENV] = str(trace)
             t0 = time.time()
             (project.up if step == "up" else project.destroy)().check()
             t1 = time.time()
+            spans = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
             ops = [o for o in admin.operations() if o.get("end") and t0 <= o["start"] <= t1]
             if step == "up":
                 resources = project.resources()
@@ -166,6 +157,7 @@ def measure(events: int, work: Path, parallel: str) -> dict[str, Any]:
                 "in_flight": in_flight,
                 "per_event": per_event,
                 "lros": len(ops),
+                "parts": breakdown(resources, spans, ops, t0, t1, destroy=step == "destroy"),
             }
         return row
     finally:
@@ -207,6 +199,28 @@ def main() -> None:
             f"{down['wall']:12.1f} {down['path']:5.1f} {down['ratio']:5.2f} | "
             f"{max(up['in_flight'], down['in_flight']):>19} | {max(up['per_event'], down['per_event']):>17}"
         )
+
+    print_breakdown(rows)
+
+
+def print_breakdown(rows: list[dict[str, Any]]) -> None:
+    print(
+        "\nWhere the wall time went: seconds along the chain of resources that finished last, adding up to "
+        "the wall time\n(parts explained in benchmarks/breakdown.py); then the whole run's lock waits and "
+        "longest check/diff call"
+    )
+    extra = ("all lock waits", "longest check/diff")
+    print(
+        f"{'events':>6} {'step':>7} {'wall':>5} | "
+        + " ".join(f"{p:>{max(len(p), 5)}}" for p in PARTS + extra)
+    )
+    for row in rows:
+        for step in ("up", "destroy"):
+            parts = row[step]["parts"]
+            print(
+                f"{row['events']:>6} {step:>7} {row[step]['wall']:5.1f} | "
+                + " ".join(f"{parts.get(p, 0.0):>{max(len(p), 5)}.1f}" for p in PARTS + extra)
+            )
 
 
 if __name__ == "__main__":

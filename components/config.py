@@ -195,6 +195,13 @@ class AccountConfig(Schema):
     key_delivery: KeyDeliveryConfig = KeyDeliveryConfig()
     encryption: EncryptionConfig = EncryptionConfig()
     public_network_access: Annotated[str, Checked(R.PUBLIC_NETWORK_ACCESS)] = "Enabled"
+    live_event_quota: Annotated[
+        Int,
+        Checked(R.LIVE_EVENT_QUOTA),
+        Field(
+            description="live events the account's quota allows (the service's default; raised on request)"
+        ),
+    ] = R.DEFAULT_LIVE_EVENT_QUOTA
 
     @model_validator(mode="after")
     def _customer_key_identity(self) -> AccountConfig:
@@ -723,9 +730,8 @@ class StageConfig(Schema):
             )
             found.append(("streamingEndpoints", "account.max_streaming_endpoints", msg))
         chs = self.live_channels
-        if len(chs) > R.MAX_LIVE_EVENTS:
-            msg = f"an account allows at most {R.MAX_LIVE_EVENTS} live events; got {len(chs)}"
-            found.append(("liveChannels", "account.max_live_events", msg))
+        if quota_problem := R.live_events_problem(len(chs), self.account.live_event_quota):
+            found.append(("liveChannels", "account.max_live_events", quota_problem))
         found += unique(((f"liveChannels[{i}].name", c.name) for i, c in enumerate(chs)), "live channel name")
         found += unique(
             (

@@ -53,6 +53,7 @@ VECTORS: dict[str, Vectors] = {
     "account.key_delivery_default_action": Vectors(("Allow", "Deny"), ("Block",)),
     "account.public_network_access": Vectors(("Enabled", "Disabled"), ("Maybe",)),
     "account.encryption_type": Vectors(("SystemKey",), ("MyKey",)),
+    "account.live_event_quota": Vectors((1, 5, 20), (0, -1, True, "5"), emulator=False),
     "content_key.token_type": Vectors(("Jwt", "Swt"), ("Saml",)),
     # desired run states and client DSL choices (the service has actions, not a run-state property)
     "live_event.run_state": Vectors(("Stopped", "StandBy", "Running"), ("Paused",), emulator=False),

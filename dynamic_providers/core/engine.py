@@ -48,6 +48,7 @@ from .progress import say as report
 from .secret_drift import ADOPT_TAG, DRIFT_TAG, UNCHECKED_TAG, SecretsUnreadable, say
 from .secret_drift import compare as compare_secrets
 from .spec import EntitySpec
+from .trace import span
 
 PROVIDER_KEY = "__provider"
 INPUTS_KEY = "__inputs"
@@ -98,6 +99,13 @@ class ArmResourceProvider(ResourceProvider):
         watchdog.start()
         server_pool.install()
         clientmod.configure(req.config)
+
+    def trace_id(self, inputs: dict[str, Any]) -> str:
+        """The entity's ARM id as the benchmark matches it with the stack's state and the emulator's log."""
+        try:
+            return self.arm_id(inputs).lower()
+        except Exception:  # noqa: BLE001 - a timing label must not fail the call
+            return self._what(inputs)
 
     def _what(self, inputs: dict[str, Any]) -> str:
         return f"{self.spec.type_name} '{inputs.get(self.spec.name_arg, '?')}'"
@@ -223,7 +231,8 @@ class ArmResourceProvider(ResourceProvider):
             name = args[len(self.spec.path) - 1] if len(args) >= len(self.spec.path) else "?"
             what = f"{fn.__name__.removeprefix('begin_')} {self.spec.type_name} '{name}'"
             kwargs.setdefault("polling", _backoff_polling(clientmod.poll_interval(), Progress(what)))
-            return fn(*args, **kwargs).result()
+            with span("lro", lambda: self.trace_id(dict(zip(self.spec.path, args, strict=False)))):
+                return fn(*args, **kwargs).result()
         return fn(*args, **kwargs)
 
     def retrying(self, c: Any, inputs: dict[str, Any], fn: Callable[[], Any]) -> Any:
@@ -309,7 +318,8 @@ class ArmResourceProvider(ResourceProvider):
     # ------------------------------------------------------------------ check
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         try:
-            result = self._check(news)
+            with span("check", lambda: self.trace_id(news)):
+                result = self._check(news)
             if not _olds and not result.failures and (result.inputs or {}).get("adopt"):
                 self.adoption_preview(unwrap_secrets(result.inputs))
             return result
@@ -423,7 +433,8 @@ class ArmResourceProvider(ResourceProvider):
     # ------------------------------------------------------------------ diff
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         try:
-            return self._diff(olds, news)
+            with span("diff", lambda: self.trace_id(news)):
+                return self._diff(olds, news)
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"diff {self.spec.type_name}").with_traceback(None) from None
 
@@ -454,7 +465,8 @@ class ArmResourceProvider(ResourceProvider):
         inputs["adopt"] = bool(props.get("adopt"))
         inputs[ownership.OWNER_KEY] = props.get(ownership.OWNER_KEY)
         try:
-            return self._create(inputs)
+            with span("create", lambda: self.trace_id(inputs)):
+                return self._create(inputs)
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"create {self._what(inputs)}").with_traceback(None) from None
 
@@ -528,7 +540,8 @@ class ArmResourceProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         old = self._inputs_from_outs(props)
         try:
-            return self._read(id_, old, props)
+            with span("read", lambda: self.trace_id(old)):
+                return self._read(id_, old, props)
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"read {self._what(old)}").with_traceback(None) from None
 
@@ -580,7 +593,8 @@ class ArmResourceProvider(ResourceProvider):
         new["adopt"] = bool(news.get("adopt"))
         new[ownership.OWNER_KEY] = news.get(ownership.OWNER_KEY)
         try:
-            return self._update(olds, new)
+            with span("update", lambda: self.trace_id(new)):
+                return self._update(olds, new)
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"update {self._what(new)}").with_traceback(None) from None
 
@@ -602,7 +616,8 @@ class ArmResourceProvider(ResourceProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         inputs = self._inputs_from_outs(props)
         try:
-            self._delete(inputs)
+            with span("delete", lambda: self.trace_id(inputs)):
+                self._delete(inputs)
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"delete {self._what(inputs)}").with_traceback(None) from None
 

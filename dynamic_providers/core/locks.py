@@ -14,6 +14,8 @@ import os
 import threading
 from collections.abc import Iterator
 
+from .trace import span
+
 _GUARD = threading.Lock()
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 
@@ -39,14 +41,12 @@ def entity_lock(key: str | None, lock_dir: str) -> Iterator[None]:
         return
     norm = key.lower()
     tl = _thread_lock(norm)
-    with tl:
-        os.makedirs(lock_dir, exist_ok=True)
-        fd = os.open(lock_file(lock_dir, norm), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
+    with contextlib.ExitStack() as held:
+        with span("lock-wait", norm):
+            held.enter_context(tl)
+            os.makedirs(lock_dir, exist_ok=True)
+            fd = os.open(lock_file(lock_dir, norm), os.O_RDWR | os.O_CREAT, 0o600)
+            held.callback(os.close, fd)
             fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+            held.callback(fcntl.flock, fd, fcntl.LOCK_UN)
+        yield

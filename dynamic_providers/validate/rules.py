@@ -215,7 +215,30 @@ MAX_LIVE_OUTPUTS = {
 LIVE_ENCODING_PRESETS = {"Standard": ("Default720p",), "Premium1080p": ("Default1080p",)}
 MAX_STREAMING_ENDPOINTS = 2  # per account, including the "default" endpoint every account gets
 DEFAULT_ENDPOINT = "default"
-MAX_LIVE_EVENTS = 5
+DEFAULT_LIVE_EVENT_QUOTA = 5  # live events per account unless a support request raised the quota
+
+
+def _quota(value: Any) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        return (
+            "must be a whole number of at least 1 (the live events the account's quota allows; the "
+            f"service's default is {DEFAULT_LIVE_EVENT_QUOTA}); got {value!r}"
+        )
+    return None
+
+
+LIVE_EVENT_QUOTA = rule("account.live_event_quota", _quota, {"type": "integer", "minimum": 1})
+
+
+def live_events_problem(count: int, quota: int = DEFAULT_LIVE_EVENT_QUOTA) -> str | None:
+    if count > quota:
+        return (
+            f"the account's quota allows at most {quota} live events (account.liveEventQuota, default "
+            f"{DEFAULT_LIVE_EVENT_QUOTA}; set it when the service raised it); got {count}"
+        )
+    return None
+
+
 MAX_TRANSFORM_OUTPUTS = 20
 
 

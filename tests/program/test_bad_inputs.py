@@ -49,6 +49,14 @@ def _ep(e: Env, i: int = 0) -> Env:
     return ep
 
 
+def _six_live_events(e: Env, quota: int | None = None) -> None:
+    if quota is not None:
+        e["account"]["liveEventQuota"] = quota
+    e["liveChannels"].extend(
+        {"name": f"x{i}", "outputs": [{"name": "o", "archiveWindow": "PT1H"}]} for i in range(4)
+    )
+
+
 def _ladder(e: Env) -> Env:
     ladder: Env = e["transforms"][1]["outputs"][0]["h264Ladder"]
     return ladder
@@ -163,7 +171,10 @@ STAGE_CASES: list[tuple[str, Callable[[Env], Any], str, str]] = [
     ("duplicate-endpoint", lambda e: _ep(e, 1).update(name="DEFAULT"), f"{SE1}.name", "unique_name"),
     ("duplicate-transform", lambda e: e["transforms"][1].update(name="Adaptive-Streaming"), f"{E}.transforms[1].name", "unique_name"),
     ("three-endpoints", lambda e: e["streamingEndpoints"].append({"name": "se3"}), f"{E}.streamingEndpoints", "account.max_streaming_endpoints"),
-    ("six-live-events", lambda e: e["liveChannels"].extend({"name": f"x{i}", "outputs": [{"name": "o", "archiveWindow": "PT1H"}]} for i in range(4)), f"{E}.liveChannels", "account.max_live_events"),
+    ("six-live-events", lambda e: _six_live_events(e), f"{E}.liveChannels", "account.max_live_events"),
+    ("live-event-quota-zero", lambda e: e["account"].update(liveEventQuota=0), f"{E}.account.liveEventQuota", "account.live_event_quota"),
+    ("live-event-quota-text", lambda e: e["account"].update(liveEventQuota="ten"), f"{E}.account.liveEventQuota", "must be an integer"),
+    ("quota-below-live-events", lambda e: e["account"].update(liveEventQuota=1), f"{E}.liveChannels", "account.max_live_events"),
     ("unknown-streaming-policy", lambda e: _out(e).update(locator={"streamingPolicy": "nope"}), f"{LC0}.outputs[0].locator.streamingPolicy", "streaming_policy.reference"),
     ("unknown-key-policy-on-locator", lambda e: _out(e).update(locator={"contentKeyPolicy": "nope"}), f"{LC0}.outputs[0].locator.contentKeyPolicy", "content_key.reference"),
     ("unknown-key-policy", lambda e: _sp(e).update(contentKeyPolicy="nope"), f"{CP}.streamingPolicies[0].contentKeyPolicy", "content_key.reference"),
@@ -203,6 +214,8 @@ CONTROLS: list[Callable[[Env], Any]] = [
     # the drifted example: within the documented limits, so schema and provider both accept it
     lambda e: _out(e)["filter"].update(presentationWindow="PT90S", liveBackoff="PT45S"),
     lambda e: _ep(e).update(scaleUnits=11, ipAllowList=["2001:db8::/32", "10.0.0.1"]),
+    # a quota raised by Azure support: six live events in one account
+    lambda e: _six_live_events(e, quota=6),
 ]
 
 # The cases travel in a file (the engine passes stack config to the program in one environment variable,
