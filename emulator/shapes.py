@@ -3,8 +3,8 @@
 Taken from the azure-rest-api-specs history and the Azure CLI recordings (a 2020-05-01 account or live
 event carries no ``systemData``, a 2021-05-01 account has it; a 2018-07-01 account no
 ``encryption``/``storageAuthentication``; a 2020-05-01 account no ``keyDelivery``/``publicNetworkAccess``;
-a 2021-06-01 account no ``provisioningState``/``privateEndpointConnections``). Models stay version-free; this is applied to the
-wire body only.
+a 2021-06-01 account no ``provisioningState``/``privateEndpointConnections``). Models stay version-free;
+this is applied to the wire body only.
 """
 
 from __future__ import annotations
