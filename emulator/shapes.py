@@ -5,6 +5,8 @@ event carries no ``systemData``, a 2021-05-01 account has it; a 2018-07-01 accou
 ``encryption``/``storageAuthentication``; a 2020-05-01 account no ``keyDelivery``/``publicNetworkAccess``;
 a 2021-06-01 account no ``provisioningState``/``privateEndpointConnections``). Models stay version-free;
 this is applied to the wire body only.
+
+Members a version named differently (``RENAMED``) are renamed both ways, also in requests.
 """
 
 from __future__ import annotations
@@ -22,7 +24,46 @@ INTRODUCED: tuple[tuple[str, str, str], ...] = (
     ("mediaservices", "properties.provisioningState", "2021-11-01"),
     ("mediaservices", "properties.privateEndpointConnections", "2021-11-01"),
     ("mediaservices", "properties.minimumTlsVersion", "2023-01-01"),
+    ("liveevents", "properties.hostnamePrefix", "2019-05-01-preview"),
+    ("streamingendpoints", "sku", "2021-11-01"),
 )
+
+# (resource type suffix, dotted path today, its name before, first api-version with today's name):
+# 2018-07-01 called a live event's static hostname `vanityUrl` (recordings test_live_event_create/_update).
+RENAMED: tuple[tuple[str, str, str, str], ...] = (
+    ("liveevents", "properties.useStaticHostname", "vanityUrl", "2019-05-01-preview"),
+)
+
+# Streaming entities' create (PUT) answered 202 before 2020-05-01 and 201 since (recordings
+# test_live_event_create/test_live_output_create/test_ams_streaming_endpoint_create at 2018-07-01,
+# test_live_event_start at 2020-05-01).
+STREAMING_CREATED_SINCE = "2020-05-01"
+
+
+def created_status(api_version: str) -> int:
+    """The status of a streaming entity's create LRO as ``api_version`` answered it."""
+    return 201 if api_version >= STREAMING_CREATED_SINCE else 202
+
+
+def _parent(body: dict[str, Any], dotted: str) -> tuple[Any, str]:
+    *parents, leaf = dotted.split(".")
+    cur: Any = body
+    for part in parents:
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    return cur, leaf
+
+
+def request_for_version(rtype: str, body: Any, api_version: str) -> Any:
+    """A request ``body`` sent with ``api_version`` in today's names (``rtype``: e.g. ``liveevents``)."""
+    if not isinstance(body, dict):
+        return body
+    for suffix, dotted, old, since in RENAMED:
+        if api_version >= since or suffix != rtype.lower():
+            continue
+        cur, leaf = _parent(body, dotted)
+        if isinstance(cur, dict) and old in cur:
+            cur[leaf] = cur.pop(old)
+    return body
 
 
 def _prune(body: dict[str, Any], api_version: str) -> None:
@@ -30,12 +71,15 @@ def _prune(body: dict[str, Any], api_version: str) -> None:
     for suffix, path, since in INTRODUCED:
         if api_version >= since or not (suffix == "*" or rtype.endswith("/" + suffix.lower())):
             continue
-        *parents, leaf = path.split(".")
-        cur: Any = body
-        for part in parents:
-            cur = cur.get(part) if isinstance(cur, dict) else None
+        cur, leaf = _parent(body, path)
         if isinstance(cur, dict):
             cur.pop(leaf, None)
+    for suffix, dotted, old, since in RENAMED:
+        if api_version >= since or not rtype.endswith("/" + suffix):
+            continue
+        cur, leaf = _parent(body, dotted)
+        if isinstance(cur, dict) and leaf in cur:
+            cur[old] = cur.pop(leaf)
 
 
 def for_version(body: Any, api_version: str) -> Any:

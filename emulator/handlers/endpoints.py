@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .. import naming, validation
+from .. import naming, shapes, validation
 from ..app import API_DEFAULT, App, Ctx, Response, now_iso
 from ..errors import ArmError, conflict
 from ..lro import completion
@@ -135,9 +135,17 @@ def create(ctx: Ctx) -> Response:
         }
     )
     p.setdefault("cdnEnabled", False)
+    # members the service returns also when unset (recording test_ams_streaming_endpoint_get_skus)
+    defaults = {"description": "", "availabilitySetName": None, "cdnProvider": None, "cdnProfile": ""}
+    for key, default in {**defaults, "maxCacheAge": None, "customHostNames": []}.items():
+        p.setdefault(key, default)
     ctx.store.put(rid, KIND, account_rid, body)
     op = _start_op(ctx, rid, body, None, "create", {"autoStart": auto_start})
-    return 201, streaming_lro_headers(ctx, op, "streamingendpointoperations", rid), body
+    return (
+        shapes.created_status(ctx.api_version),
+        streaming_lro_headers(ctx, op, "streamingendpointoperations", rid),
+        body,
+    )
 
 
 def _update(ctx: Ctx, rid: str, existing: dict[str, Any], patch: dict[str, Any], status: int) -> Response:
@@ -259,6 +267,11 @@ def _action(ctx: Ctx, action: str) -> Response:
                 "StreamingEndpointInvalidState",
                 f"Streaming endpoint '{body['name']}' cannot be scaled in state '{state}'.",
             )
+        if state == "Stopped":
+            # a stopped endpoint scales at once: 200, no operation (recording ..._streaming_endpoint_scale)
+            _rescale(body, unit)
+            ctx.store.replace_body(rid, body)
+            return 200, {}, None
         params = {"scaleUnit": unit, "previous": state}
         body["properties"]["resourceState"] = "Scaling"
     body["properties"]["provisioningState"] = "InProgress"
@@ -284,24 +297,19 @@ def skus(ctx: Ctx) -> Response:
     if body is None:
         raise ctx.not_found(KIND)
     rt = "Microsoft.Media/mediaservices/streamingEndpoints"
-    return (
-        200,
-        {},
-        {
-            "value": [
-                {
-                    "resourceType": rt,
-                    "sku": {"name": "Standard"},
-                    "capacity": {"default": 0, "minimum": 0, "maximum": 0, "scaleType": "None"},
-                },
-                {
-                    "resourceType": rt,
-                    "sku": {"name": "Premium"},
-                    "capacity": {"default": 1, "minimum": 1, "maximum": 10, "scaleType": "Automatic"},
-                },
-            ]
-        },
-    )
+    standard = {
+        "resourceType": rt,
+        "sku": {"name": "Standard"},
+        "capacity": {"default": 0, "minimum": 0, "maximum": 0, "scaleType": "None"},
+    }
+    # recording test_ams_streaming_endpoint_get_skus: a Premium endpoint lists only Premium, 1..50
+    premium = {
+        "resourceType": rt,
+        "sku": {"name": "Premium"},
+        "capacity": {"default": 1, "minimum": 1, "maximum": 50, "scaleType": "Automatic"},
+    }
+    scaled = int(body["properties"].get("scaleUnits") or 0) > 0
+    return 200, {}, {"value": [premium] if scaled else [standard, premium]}
 
 
 def op_status(ctx: Ctx) -> Response:
@@ -344,14 +352,17 @@ def _c_stop(op: dict[str, Any], app: App) -> None:
     _finish(app, op, "Stopped")
 
 
+def _rescale(body: dict[str, Any], unit: int) -> None:
+    body["properties"]["scaleUnits"] = unit
+    body["sku"] = _sku(unit)
+
+
 @completion(KIND, "scale")
 def _c_scale(op: dict[str, Any], app: App) -> None:
     body = app.store.get(op["resource_id"])
     if body is None:
         return
-    unit = int(op["params"]["scaleUnit"])
-    body["properties"]["scaleUnits"] = unit
-    body["sku"] = _sku(unit)
+    _rescale(body, int(op["params"]["scaleUnit"]))
     app.store.replace_body(op["resource_id"], body)
     _finish(app, op, op["params"]["previous"])
 

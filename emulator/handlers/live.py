@@ -10,7 +10,7 @@ from typing import Any
 
 import isodate
 
-from .. import naming, validation
+from .. import naming, shapes, validation
 from ..app import API_DEFAULT, App, Ctx, Response, new_id, now_iso
 from ..errors import ArmError, conflict
 from ..lro import completion
@@ -87,12 +87,16 @@ def _busy(ctx: Ctx, rid: str, name: str) -> None:
 
 
 # ---- live events ---------------------------------------------------------------------------------
+def _event_json(ctx: Ctx) -> Any:
+    return shapes.request_for_version("liveevents", ctx.json(), ctx.api_version)
+
+
 def create(ctx: Ctx) -> Response:
     name = ctx.params[EVENT]
     naming.check(EVENT, name)
     account_rid, account = ctx.parent_of(EVENT)
     rid, existing = ctx.resolve(EVENT)
-    parsed = validation.parse("LiveEvent", ctx.json())
+    parsed = validation.parse("LiveEvent", _event_json(ctx))
     if existing is not None:
         return _update(ctx, rid, existing, parsed, 200)
     limit = int(ctx.app.setting("max_live_events"))
@@ -121,7 +125,11 @@ def create(ctx: Ctx) -> Response:
     _clear_endpoints(body)
     ctx.store.put(rid, EVENT, account_rid, body, {"account": account["name"]})
     op = ctx.app.lro.begin(EVENT, "create", rid, rid, None, {"autoStart": auto_start})
-    return 201, streaming_lro_headers(ctx, op, "liveeventoperations", rid), body
+    return (
+        shapes.created_status(ctx.api_version),
+        streaming_lro_headers(ctx, op, "liveeventoperations", rid),
+        body,
+    )
 
 
 def _update(ctx: Ctx, rid: str, existing: dict[str, Any], patch: dict[str, Any], status: int) -> Response:
@@ -171,7 +179,7 @@ def update(ctx: Ctx) -> Response:
     rid, existing = ctx.resolve(EVENT)
     if existing is None:
         raise ctx.not_found(EVENT)
-    patch = validation.parse("LiveEvent", ctx.json(), partial=True)
+    patch = validation.parse("LiveEvent", _event_json(ctx), partial=True)
     return _update(ctx, rid, existing, patch, 202)
 
 
@@ -405,12 +413,19 @@ def create_output(ctx: Ctx) -> Response:
     decorate(OUTPUT, rid, body, ctx, None)
     ts = now_iso()
     p.setdefault("manifestName", name)
+    # members the service returns also when unset (recordings test_live_output_delete/_show)
+    for key, default in (("description", None), ("hls", None), ("outputSnapTime", 0)):
+        p.setdefault(key, default)
     p.update(
         {"created": ts, "lastModified": ts, "provisioningState": "InProgress", "resourceState": "Creating"}
     )
     ctx.store.put(rid, OUTPUT, event_rid, body)
     op = ctx.app.lro.begin(OUTPUT, "create", rid, event_rid, None)
-    return 201, streaming_lro_headers(ctx, op, "liveoutputoperations", rid), body
+    return (
+        shapes.created_status(ctx.api_version),
+        streaming_lro_headers(ctx, op, "liveoutputoperations", rid),
+        body,
+    )
 
 
 def get_output(ctx: Ctx) -> Response:
