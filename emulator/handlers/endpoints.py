@@ -35,6 +35,17 @@ def default_endpoint(app: App, account_id: str, account_name: str, location: str
         "location": location,
         "tags": {},
         "sku": _sku(0),
+        # the service made it, not a user: every member null (recording test_ams_streaming_endpoint_list)
+        "systemData": dict.fromkeys(
+            (
+                "createdBy",
+                "createdByType",
+                "createdAt",
+                "lastModifiedBy",
+                "lastModifiedByType",
+                "lastModifiedAt",
+            )
+        ),
         "properties": {
             "description": "",
             "scaleUnits": 0,
