@@ -147,8 +147,8 @@ def create(ctx: Ctx) -> Response:
     )
     p.setdefault("cdnEnabled", False)
     # members the service returns also when unset (recording test_ams_streaming_endpoint_get_skus)
-    defaults = {"description": "", "availabilitySetName": None, "cdnProvider": None, "cdnProfile": ""}
-    for key, default in {**defaults, "maxCacheAge": None, "customHostNames": []}.items():
+    defaults: dict[str, Any] = {"description": "", "availabilitySetName": None, "cdnProvider": None}
+    for key, default in {**defaults, "cdnProfile": "", "maxCacheAge": None, "customHostNames": []}.items():
         p.setdefault(key, default)
     ctx.store.put(rid, KIND, account_rid, body)
     op = _start_op(ctx, rid, body, None, "create", {"autoStart": auto_start})

@@ -81,7 +81,8 @@ def _compare(expected: dict[str, Any], resp: HttpResponse, names: dict[str, str]
         diffs.append(f"async headers {present} (recorded {sorted(expected.get('async', []))})")
     if not isinstance(body, dict):
         return diffs
-    items = body.get("value") if isinstance(body.get("value"), list) else []
+    value = body.get("value")
+    items: list[Any] = value if isinstance(value, list) else []
     if "count" in expected and len(items) != expected["count"]:
         diffs.append(f"{len(items)} items (recorded {expected['count']})")
     raw_props = body.get("properties")
