@@ -10,6 +10,12 @@ The critical path is computed, not assumed: the program's dependency graph (from
 each resource weighted by the LROs the emulator ran for it, scheduled with unlimited parallelism except
 that the LROs of one live event and its outputs run one after another. Program start-up and engine
 overhead are not in it. Not a test: it asserts nothing about speed, it measures. Run with `make bench`.
+
+A second table says where each wall time went (benchmarks/breakdown.py: start-up, registration, check and
+diff, the engine's scheduling, lock waits, the LROs themselves, poll lag, other provider work, tail), from
+the provider's own timings (MEDIA_TRACE_FILE). The largest N runs once more with the engine's per-step
+state writes off, as a reference for what they cost. Absolute figures depend on the machine's load (the
+load average is printed); compare the parts within one run.
 """
 
 from __future__ import annotations
@@ -119,8 +125,12 @@ def lro_figures(ops: list[dict[str, Any]]) -> tuple[int, int]:
     return max_overlap([(op["start"], op["end"]) for op in ops]), per_event
 
 
-def measure(events: int, work: Path, parallel: str) -> dict[str, Any]:
-    emu = start_emulator(work / f"emulator-{events}")
+def measure(events: int, work: Path, parallel: str, *, checkpoints: bool = True) -> dict[str, Any]:
+    """One `up` and `destroy` of the reference stage with `events` live events on a fresh emulator. With
+    checkpoints=False the engine writes the state only at the end (PULUMI_SKIP_CHECKPOINTS, unsafe for
+    real use): a reference for how much of the wall time goes to its per-step state writes."""
+    name = f"{events}" if checkpoints else f"{events}-nockpt"
+    emu = start_emulator(work / f"emulator-{name}")
     try:
         admin = emu.admin
         admin.set_durations_map({k: v * SCALE for k, v in admin.durations().items()})
@@ -128,18 +138,16 @@ def measure(events: int, work: Path, parallel: str) -> dict[str, Any]:
         # and in the stage config (account.liveEventQuota), which the program's schema checks.
         admin.set_settings(max_live_events=quota(events))
         conn = emu.connection
-        project = PulumiProject(
-            work / f"project-{events}",
-            project="ams-media",
-            stack="local",
-            env={**arm_env(conn), "PULUMI_CONFIG_PASSPHRASE": "", "PULUMI_PARALLEL": parallel},
-        )
+        env = {**arm_env(conn), "PULUMI_CONFIG_PASSPHRASE": "", "PULUMI_PARALLEL": parallel}
+        if not checkpoints:
+            env["PULUMI_SKIP_CHECKPOINTS"] = "true"
+        project = PulumiProject(work / f"project-{name}", project="ams-media", stack="local", env=env)
         write_stage_program(project, reference_doc(conn, events))
         project.ensure_stack()
-        row: dict[str, Any] = {"events": events}
+        row: dict[str, Any] = {"events": events, "label": str(events) if checkpoints else f"{events}*"}
         resources: list[dict[str, Any]] = []
         for step in ("up", "destroy"):
-            trace = work / f"trace-{events}-{step}.jsonl"
+            trace = work / f"trace-{name}-{step}.jsonl"
             project.env[TRACE_ENV] = str(trace)
             t0 = time.time()
             (project.up if step == "up" else project.destroy)().check()
@@ -169,14 +177,23 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, nargs="+", default=[2, 4, 8])
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="skip the extra run of the largest N with the engine's per-step state writes off",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     parallel = os.environ.get("PULUMI_PARALLEL", "64")
+    started = time.monotonic()
+    load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="ams-bench-parallel-"))
     rows = []
     try:
         for n in args.events:
             rows.append(measure(n, work, parallel))
+        if not args.no_reference:
+            rows.append(measure(max(args.events), work, parallel, checkpoints=False))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -185,8 +202,9 @@ def main() -> None:
     load = os.getloadavg()
     print(
         f"\nReference stage, LRO durations x{SCALE:g}, {OUTPUTS_PER_EVENT} outputs per live event, "
-        f"--parallel {parallel}, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-        f"on {os.cpu_count()} CPUs"
+        f"--parallel {parallel}, {os.cpu_count()} CPUs, load average (1/5/15 min) "
+        f"{load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f} at the start, "
+        f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} at the end"
     )
     print(
         f"{'live events':>11} | {'up wall':>7} {'path':>5} {'ratio':>5} | {'destroy wall':>12} {'path':>5} "
@@ -195,12 +213,24 @@ def main() -> None:
     for row in rows:
         up, down = row["up"], row["destroy"]
         print(
-            f"{row['events']:>11} | {up['wall']:7.1f} {up['path']:5.1f} {up['ratio']:5.2f} | "
+            f"{row['label']:>11} | {up['wall']:7.1f} {up['path']:5.1f} {up['ratio']:5.2f} | "
             f"{down['wall']:12.1f} {down['path']:5.1f} {down['ratio']:5.2f} | "
             f"{max(up['in_flight'], down['in_flight']):>19} | {max(up['per_event'], down['per_event']):>17}"
         )
-
+    if not args.no_reference:
+        print(
+            f"{max(args.events)}* = the same run with the engine's per-step state writes off "
+            "(PULUMI_SKIP_CHECKPOINTS; not for real use): with the file and azblob backends the engine\n"
+            "rewrites the whole state at the start and end of every step, one write at a time, so that cost "
+            "grows with the stage's size."
+        )
+    print(
+        "path = the computed critical path (the LROs the emulator ran, one at a time per live event, "
+        "dependencies from the state;\nthe engine's destroy runs deletes in dependency levels, each level "
+        "waiting for the one before, which the path does not count)."
+    )
     print_breakdown(rows)
+    print(f"\nbench runtime: {time.monotonic() - started:.0f} s")
 
 
 def print_breakdown(rows: list[dict[str, Any]]) -> None:
@@ -218,7 +248,7 @@ def print_breakdown(rows: list[dict[str, Any]]) -> None:
         for step in ("up", "destroy"):
             parts = row[step]["parts"]
             print(
-                f"{row['events']:>6} {step:>7} {row[step]['wall']:5.1f} | "
+                f"{row['label']:>6} {step:>7} {row[step]['wall']:5.1f} | "
                 + " ".join(f"{parts.get(p, 0.0):>{max(len(p), 5)}.1f}" for p in PARTS + extra)
             )
 

@@ -81,11 +81,10 @@ def build_stage(
         opts,
     )
     common = {"resource_group_name": account.resource_group_name, "account_name": account.account_name}
-    transforms = EncodingTransforms(
-        f"{cfg.stage}-transforms",
-        EncodingTransformsArgs(**common, transforms=cfg.transforms, adopt=cfg.adopt),
-        opts,
-    )
+    # Everything below waits for the account, then registers in this order; the engine checks and records
+    # registrations one at a time (issue 11), so the long operations (streaming endpoints, live events)
+    # come first and quick ones (transforms) last. Content protection goes before the channels, whose
+    # locators name its policies.
     endpoints = {
         e.name: StreamingEndpoint(
             f"{cfg.stage}-{e.name}",
@@ -131,6 +130,11 @@ def build_stage(
         )
         for ch in cfg.live_channels
     }
+    transforms = EncodingTransforms(
+        f"{cfg.stage}-transforms",
+        EncodingTransformsArgs(**common, transforms=cfg.transforms, adopt=cfg.adopt),
+        opts,
+    )
     if cfg.entities:
         AccountEntities(
             f"{cfg.stage}-entities",

@@ -57,6 +57,12 @@ def test_more_than_four_operations_in_flight_one_per_live_event(media_project, c
 
     up = proj.up().check()
     assert "could not lift" not in up.output  # the server's pool was replaced (no fallback warning)
+    # The state keeps only the program's frames of each registration (core/stack_traces.py): the engine
+    # rewrites the whole state on every step, and sourcePosition names the line that declared the output.
+    for res in (r for r in proj.resources() if r["type"].endswith(":LiveOutput")):
+        frames = [f.get("sourcePosition", "") for f in res.get("stackTrace", [])]
+        assert frames and all(f.startswith("project:///__main__.py#") for f in frames), frames
+        assert res["sourcePosition"] == frames[0]
     destroy = proj.destroy().check()
     assert "could not lift" not in destroy.output
 
