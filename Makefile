@@ -12,8 +12,8 @@ EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator --principal $(PRINCI
 # about 4 per live event (its outputs wait for its lock) plus the rest of the stage. Yours wins if set.
 export PULUMI_PARALLEL ?= 64
 
-.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test lint lock bench faults \
-	conformance
+.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test test-pythons \
+	lint lock bench faults conformance
 
 help:
 	@echo "make up | test | preview | drift | refresh | down | cli | emulator | emulator-stop | lint  (STACK=$(STACK))"
@@ -83,6 +83,14 @@ down: venv stack $(if $(filter local,$(STACK)),emulator)
 test: venv node lint
 	@scripts/ensure-cli.sh >/dev/null
 	$(PY) -m pytest -n 2 --dist loadgroup --junitxml=.test-report.xml
+
+# The installed-package tests (tests/library: wheel into a fresh venv, the emulator from it, the example
+# project deployed) on every supported Python; `make test` runs them on this one only.
+# PYTHONS="/path/to/python3.12 …" to choose the interpreters.
+PYTHONS ?= $(or $(wildcard $(HOME)/.pyenv/versions/3.1[123].*/bin/python3),$(foreach v,3.11 3.12 3.13,$(shell command -v python$(v))))
+test-pythons: venv node
+	@scripts/ensure-cli.sh >/dev/null
+	AMS_TEST_PYTHONS="$(PYTHONS)" $(PY) -m pytest -p no:xdist tests/library -v
 
 lint: venv
 	$(PY) -m ruff check .

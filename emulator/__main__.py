@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import Config
 from .launcher import arm_env, read_connection, start_background, stop_emulator
+from .storage import find_azurite
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     state_dir: Path = args.state_dir.resolve()
 
     if args.command == "start":
+        try:  # one line instead of the server's traceback, before anything starts
+            find_azurite()
+        except FileNotFoundError as err:
+            print(f"python -m emulator start: {err}", file=sys.stderr)
+            return 2
         settings = json.loads(args.settings_json) if args.settings_json else {}
         if args.page_size:
             settings["page_size"] = args.page_size

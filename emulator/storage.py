@@ -62,7 +62,7 @@ def find_azurite() -> Path:
     if on_path:
         return Path(on_path)
     raise FileNotFoundError(
-        "azurite-blob not found: set AZURITE_BLOB, run `npm install azurite@3.35.0` here, "
+        "azurite-blob not found: set AZURITE_BLOB to its path, run `npm install azurite@3.35.0` here, "
         "or `npm install -g azurite@3.35.0` (in this repository: `make node`)"
     )
 

@@ -15,7 +15,7 @@ import subprocess
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,15 +128,20 @@ class PulumiProject:
         stack: str = "test",
         env: dict[str, str] | None = None,
         pulumi_home: Path | None = None,
+        cli: list[str] | None = None,
+        base_env: Mapping[str, str] | None = None,
     ) -> None:
+        """``cli`` replaces scripts/pulumi (e.g. the bare CLI, as a team runs it); ``base_env`` replaces
+        this process's environment as the base of every command's."""
         self.dir = directory
+        self.cli = cli or [str(PULUMI)]
         self.project = project
         self.stack = stack
         self.dir.mkdir(parents=True, exist_ok=True)
         self.state_dir = self.dir / ".state"
         self.state_dir.mkdir(exist_ok=True)
         self.env = {
-            **os.environ,
+            **(os.environ if base_env is None else base_env),
             "PULUMI_BACKEND_URL": f"file://{self.state_dir}",
             "PULUMI_HOME": str(pulumi_home or (self.dir / ".pulumi-home")),
             "PULUMI_CONFIG_PASSPHRASE": "engine-tests",
@@ -193,7 +198,7 @@ class PulumiProject:
 
     # --- engine commands ---
     def run(self, *args: str, events: bool = True, env: dict[str, str] | None = None) -> EngineRun:
-        cmd = [str(PULUMI), *args]
+        cmd = [*self.cli, *args]
         log: Path | None = None
         if events:
             self._runs += 1
