@@ -52,7 +52,7 @@ endef
 stack: venv
 	@$(PULUMI) stack select --create $(STACK) >/dev/null
 
-up: venv node emulator stack
+up: venv $(if $(filter local,$(STACK)),emulator) stack
 	$(call with_env,$(PULUMI) up --yes --refresh --stack $(STACK))
 	$(call with_env,$(PULUMI) stack output --stack $(STACK))
 
@@ -61,8 +61,9 @@ preview: venv stack $(if $(filter local,$(STACK)),emulator)
 
 # The engine's drift preview, plus secret drift and the entities in the stack's accounts that it does not
 # manage; exit 0 clean, 1 drift, 2 error, 3 nothing drifted but some secrets could not be checked (Reader).
+# make itself fails with 2 for any of 1-3, so a Reader's pipeline passes ARGS=--unchecked-ok (3 becomes 0).
 drift: venv stack $(if $(filter local,$(STACK)),emulator)
-	$(call with_env,$(PY) -m explorer drift --stack $(STACK))
+	$(call with_env,$(PY) -m explorer drift --stack $(STACK) $(ARGS))
 
 # Every entity of the stack's accounts: state, managing resource or UNMANAGED, what costs money now.
 # ARGS="--json" for pipelines.

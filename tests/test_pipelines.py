@@ -1,6 +1,6 @@
 """The pipeline definitions parse and say what the README promises: PR preview to the job summary and a
 comment, deploy per stage with prod behind an environment, nightly drift as a Reader, OIDC for Azure,
-azblob state, every step through the make targets. (Static checks only: the steps are not executed.)"""
+azblob state, every step through the make targets. tests/pipelines/ runs their steps against the emulator."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def test_github_workflows() -> None:
     assert "pull_request" in preview["on"]
     assert "make preview" in _runs(preview["jobs"]["preview"])
     assert "GITHUB_STEP_SUMMARY" in _runs(preview["jobs"]["preview"])
-    assert "gh pr comment" in _runs(preview["jobs"]["preview"])
+    comment = next(s for s in preview["jobs"]["preview"]["steps"] if s.get("name") == "PR comment")
+    assert "sticky-pull-request-comment" in comment["uses"] and comment["with"]["path"] == "comment.md"
     assert deploy["on"]["push"]["branches"] == ["main"]
     assert deploy["jobs"]["prod"]["environment"] == "prod" and deploy["jobs"]["prod"]["needs"] == "up"
     assert "make up" in _runs(deploy["jobs"]["prod"])
