@@ -26,7 +26,9 @@ API_ENCODING = "2022-07-01"
 API_DEFAULT = "2022-08-01"
 # Kinds whose missing-resource answer is 404 NotFound "The requested resource was not found." in the
 # Azure CLI recordings (the others answer ARM's ResourceNotFound).
-METADATA_NOT_FOUND = frozenset({"asset", "assetfilter", "accountfilter", "transform", "job"})
+METADATA_NOT_FOUND = frozenset(
+    {"asset", "assetfilter", "accountfilter", "transform", "job", "streaminglocator"}
+)
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 

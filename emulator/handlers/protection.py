@@ -6,6 +6,7 @@ import base64
 import copy
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..app import API_DEFAULT, Ctx, Response, new_id
 from ..errors import ArmError
@@ -92,11 +93,27 @@ def _prepare_policy(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str
         raise ArmError(
             400, "InvalidRequestContent", "A streaming policy needs at least one encryption scheme."
         )
+    for scheme in schemes:
+        _check_templates(p[scheme])
     ckp = p.get("defaultContentKeyPolicyName")
     if ckp:
         require_in_account(
             ctx, "contentKeyPolicies", ckp, "Content key policy", "properties.defaultContentKeyPolicyName"
         )
+
+
+def _check_templates(scheme: dict[str, Any]) -> None:
+    """Key/license acquisition URL templates are absolute URIs (recording ..._streaming_policy_envelope)."""
+    drms = [d for d in (scheme.get("drm") or {}).values() if isinstance(d, dict)]
+    templates = [("key", scheme.get("customKeyAcquisitionUrlTemplate"))]
+    templates += [("license", d.get("customLicenseAcquisitionUrlTemplate")) for d in drms]
+    for what, url in templates:
+        if url is not None and not (urlsplit(url).scheme and urlsplit(url).netloc):
+            raise ArmError(
+                400,
+                "BadRequest",
+                f"Custom {what} acquisition URL template is not of a valid absolute URI format: {url}",
+            )
 
 
 STREAMING_POLICY = Entity(
