@@ -19,7 +19,9 @@ SECRET_KEYS = {"keyValue", "ask", "fairPlayPfx", "fairPlayPfxPassword", "exponen
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: ("" if k in SECRET_KEYS and v is not None else _scrub(v)) for k, v in value.items()}
+        # as the service answered (Azure CLI recordings): a symmetric token key without keyValue, the other
+        # secrets (FairPlay ask/pfx/password, RSA exponent/modulus, X.509 rawBody) as null
+        return {k: (None if k in SECRET_KEYS else _scrub(v)) for k, v in value.items() if k != "keyValue"}
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     return value
@@ -34,12 +36,33 @@ def _prepare_ckp(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, A
     }
     for opt in p.get("options") or []:
         opt["policyOptionId"] = old_opts.get(opt.get("name")) or new_id()
+        config = opt.get("configuration") or {}
+        for lic in config.get("licenses") or []:
+            _check_play_right(lic.get("playRight") or {})
+        if config.get("rentalAndLeaseKeyType") == "DualExpiry":
+            # offline rental: the service keeps the durations of offlineRentalConfiguration and answers
+            # rentalDuration 0 (recording test_content_key_policy_create_with_fairplay_offline)
+            config["rentalDuration"] = 0
     if not p.get("options"):
         raise ArmError(
             400,
             "InvalidRequestContent",
             "A content key policy needs at least one option.",
             target="properties.options",
+        )
+
+
+def _check_play_right(right: dict[str, Any]) -> None:
+    """The service's PlayReady rule (recording test_content_key_policy_create_with_playready_fail)."""
+    if (
+        right.get("digitalVideoOnlyContentRestriction")
+        and right.get("allowPassingVideoContentToUnknownOutput", "NotAllowed") != "NotAllowed"
+    ):
+        raise ArmError(
+            400,
+            "BadRequest",
+            "PlayReady does not allow passing to unknown outputs if the DigitalVideoOnlyContentRestriction "
+            "is enabled.",
         )
 
 

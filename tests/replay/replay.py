@@ -21,6 +21,9 @@ from typing import Any
 
 from azure.core.rest import HttpRequest, HttpResponse
 from azure.mgmt.media import AzureMediaServices
+from azure.storage.blob import BlobServiceClient
+
+from emulator import storage
 
 RECORDINGS = Path(__file__).parent / "recordings"
 ASYNC_HEADERS = ("azure-asyncoperation", "location")
@@ -37,6 +40,11 @@ class Outcome:
     @property
     def key(self) -> str:
         return f"{self.recording}#{self.index}"
+
+
+def _blobs(conn: dict[str, Any]) -> BlobServiceClient:
+    credential = {"account_name": storage.ACCOUNT, "account_key": storage.ACCOUNT_KEY}
+    return BlobServiceClient(conn["storage_blob_endpoint"], credential=credential)
 
 
 def _substitute(value: Any, names: dict[str, str]) -> Any:
@@ -134,6 +142,11 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
     last: dict[str, str] = {}  # the async headers of the latest request, by name
     outcomes: list[Outcome] = []
     for i, step in enumerate(doc["interactions"]):
+        if "upload" in step:
+            # a recorded blob upload into an asset container (Azure Storage, not Microsoft.Media)
+            container, blob = _substitute(step["upload"], names).split("/", 1)
+            _blobs(conn).get_blob_client(container, blob).upload_blob(b"recorded upload", overwrite=True)
+            continue
         if step.get("poll"):
             header = "location" if step["poll"] == "location" else ASYNC_HEADERS[0]
             label = f"GET <{header}>"
