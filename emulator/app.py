@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import copy
-import datetime
 import json
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from . import odata
-from .config import DEFAULT_SETTINGS, Config, duration_of
+from .config import Config
 from .errors import ArmError, not_found, parent_not_found
 from .identity import Identity
 from .kinds import KINDS, chain
 from .routing import ANY_VERSION, Match, Plane, Response, Routes
+from .service import Service
 from .state import Store
 from .storage import Azurite
 
@@ -30,14 +29,6 @@ METADATA_NOT_FOUND = frozenset(
     {"asset", "assetfilter", "accountfilter", "transform", "job", "streaminglocator"}
 )
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
-
-
-def now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def iso(ts: float) -> str:
-    return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -83,6 +74,11 @@ class Ctx:
     @property
     def rg(self) -> str:
         return self.app.config.resource_group
+
+    @property
+    def principal(self) -> str:
+        """Who makes the request (systemData)."""
+        return str(self.claims.get("appid") or self.claims.get("oid") or "unknown")
 
     def account_rid(self) -> str:
         return (
@@ -160,27 +156,16 @@ class Fault:
         return self.match.lower() in path.lower()
 
 
-class App:
+class App(Service):
+    """The HTTP side: the routing table, the planes around its handlers, injected faults."""
+
     def __init__(self, config: Config, store: Store, identity: Identity, azurite: Azurite | None) -> None:
-        self.config = config
-        self.store = store
-        self.identity = identity
-        self.azurite = azurite
+        super().__init__(config, store, identity, azurite)
         self.routes = Routes()
         self.connection_doc: dict[str, Any] = {}  # connection.json, served by the admin plane
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
         self.write_requests: list[str] = []
-        from .lro import LroEngine
-
-        self.lro = LroEngine(self)
-
-    # ---- settings --------------------------------------------------------------------------
-    def setting(self, key: str) -> Any:
-        return self.store.get_setting(key, DEFAULT_SETTINGS.get(key))
-
-    def duration(self, key: str) -> float:
-        return duration_of(self.store.get_setting("durations", {}) or {}, key)
 
     # ---- dispatch --------------------------------------------------------------------------
     def handle(
@@ -366,7 +351,3 @@ def unknown_route(path: str, api_version: str) -> ArmError:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())

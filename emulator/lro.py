@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from .errors import ArmError
 
 if TYPE_CHECKING:
-    from .app import App
+    from .service import Service
 
-# (kind, action) -> completion function(op, app); failures are handled generically.
-Completion = Callable[[dict[str, Any], "App"], None]
+# (kind, action) -> completion function(op, service); failures are handled generically.
+Completion = Callable[[dict[str, Any], "Service"], None]
 COMPLETIONS: dict[tuple[str, str], Completion] = {}
 
 
@@ -27,7 +27,7 @@ def completion(kind: str, action: str) -> Callable[[Completion], Completion]:
 
 
 class LroEngine:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: Service) -> None:
         self.app = app
 
     @property
@@ -60,7 +60,7 @@ class LroEngine:
         params: dict[str, Any] | None = None,
         duration_key: str | None = None,
     ) -> dict[str, Any]:
-        from .app import new_id
+        from .service import new_id
 
         params = dict(params or {})
         params["before"] = copy.deepcopy(before)

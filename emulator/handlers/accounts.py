@@ -7,10 +7,12 @@ import copy
 from typing import Any
 
 from .. import naming, validation
-from ..app import API_ACCOUNTS, App, Ctx, Response, new_id, now_iso
+from ..app import API_ACCOUNTS, Ctx, Response
 from ..errors import ArmError
 from ..lro import completion
-from .common import decorate, deep_merge, find_op, op_times, props
+from ..models.common import decorate, deep_merge, props
+from ..service import Service, new_id, now_iso
+from .common import find_op, op_times
 from .crud import get_item
 from .endpoints import default_endpoint
 
@@ -102,7 +104,7 @@ def create_or_update(ctx: Ctx) -> Response:
             raise ArmError(409, "NameNotAvailable", f"The account name '{name}' is already in use.")
     body = parsed
     p = props(body)
-    decorate(KIND, rid, body, ctx, existing)
+    decorate(KIND, rid, body, ctx.principal, existing)
     _identity(body, ctx)
     old_p = (existing or {}).get("properties", {})
     p["mediaServiceId"] = old_p.get("mediaServiceId") or new_id()
@@ -156,7 +158,7 @@ def update(ctx: Ctx) -> Response:
         merged["tags"] = patch["tags"]
     _check_storage(ctx, merged)
     _identity(merged, ctx)
-    decorate(KIND, rid, merged, ctx, existing)
+    decorate(KIND, rid, merged, ctx.principal, existing)
     merged["properties"]["provisioningState"] = "InProgress" if _is_lro(ctx) else "Succeeded"
     ctx.store.replace_body(rid, merged)
     if not _is_lro(ctx):
@@ -166,7 +168,7 @@ def update(ctx: Ctx) -> Response:
 
 
 @completion(KIND, "create")
-def _done_create(op: dict[str, Any], app: App) -> None:
+def _done_create(op: dict[str, Any], app: Service) -> None:
     body = app.store.get(op["resource_id"])
     if body:
         body["properties"]["provisioningState"] = "Succeeded"
@@ -336,7 +338,7 @@ def pec_put(ctx: Ctx) -> Response:
             "privateLinkServiceConnectionState is required.",
             target="properties.privateLinkServiceConnectionState",
         )
-    decorate(PEC, rid, body, ctx, existing)
+    decorate(PEC, rid, body, ctx.principal, existing)
     body["properties"]["provisioningState"] = "Succeeded"
     body["properties"].setdefault("privateEndpoint", {"id": f"{rid}/privateEndpoint"})
     ctx.store.put(rid, PEC, account_rid, body)

@@ -1,64 +1,12 @@
-"""Helpers shared by the handlers: resource decoration, LRO responses and status endpoints."""
+"""HTTP helpers shared by the handlers: LRO response headers and the operation status endpoints."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from .. import validation
-from ..app import Ctx, Response, iso, now_iso
+from ..app import Ctx, Response
 from ..errors import ArmError
-from ..kinds import KINDS
-
-
-def decorate(kind: str, rid: str, body: dict[str, Any], ctx: Ctx, existing: dict[str, Any] | None) -> None:
-    k = KINDS[kind]
-    body["id"] = rid
-    body["name"] = rid.rsplit("/", 1)[-1]
-    body["type"] = k.type
-    principal = str(ctx.claims.get("appid") or ctx.claims.get("oid") or "unknown")
-    ts = now_iso()
-    system: dict[str, Any] = (
-        copy.deepcopy(dict(existing["systemData"]))
-        if existing and existing.get("systemData")
-        else {"createdBy": principal, "createdByType": "Application", "createdAt": ts}
-    )
-    system.update({"lastModifiedBy": principal, "lastModifiedByType": "Application", "lastModifiedAt": ts})
-    body["systemData"] = system
-
-
-def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def props(body: dict[str, Any]) -> dict[str, Any]:
-    p: dict[str, Any] = body.setdefault("properties", {})
-    return p
-
-
-def stamp_times(body: dict[str, Any], existing: dict[str, Any] | None, model: str) -> None:
-    """created/lastModified where the model has them (filters have neither, policies and locators
-    no lastModified; the service returned none of those: Azure CLI recordings)."""
-    p = props(body)
-    ts = now_iso()
-    if validation.defines(model, "properties.created"):
-        p["created"] = (existing or {}).get("properties", {}).get("created") or ts
-    if validation.defines(model, "properties.lastModified"):
-        p["lastModified"] = ts
-
-
-def require_in_account(ctx: Ctx, collection: str, name: str, what: str, target: str) -> dict[str, Any]:
-    """The account's ``collection/name`` resource, or 400 InvalidPropertyValue naming ``target``."""
-    body = ctx.store.get(f"{ctx.account_rid()}/{collection}/{name}")
-    if body is None:
-        raise ArmError(400, "InvalidPropertyValue", f"{what} '{name}' was not found.", target=target)
-    return body
+from ..service import iso
 
 
 def streaming_lro_headers(

@@ -9,7 +9,7 @@ from typing import Any
 from .. import naming, validation
 from ..app import Ctx, Response
 from ..errors import ArmError
-from .common import decorate, deep_merge, stamp_times
+from ..models.common import decorate, deep_merge, stamp_times
 
 Hook = Callable[[Ctx, str, dict[str, Any], dict[str, Any] | None], None]
 View = Callable[[Ctx, dict[str, Any]], dict[str, Any]]
@@ -79,7 +79,7 @@ class Entity:
                 "QuotaExceeded",
                 f"The maximum of {self.limit} {self.kind} resources has been reached.",
             )
-        decorate(self.kind, rid, body, ctx, existing)
+        decorate(self.kind, rid, body, ctx.principal, existing)
         stamp_times(body, existing, self.model)
         if self.prepare:
             self.prepare(ctx, rid, body, existing)
@@ -107,7 +107,7 @@ class Entity:
                     f"Only {', '.join(self.patchable)} can be updated; cannot change {', '.join(bad)}.",
                 )
         merged = deep_merge(existing, patch)
-        decorate(self.kind, rid, merged, ctx, existing)
+        decorate(self.kind, rid, merged, ctx.principal, existing)
         stamp_times(merged, existing, self.model)
         if self.prepare:
             self.prepare(ctx, rid, merged, existing)

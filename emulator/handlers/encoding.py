@@ -6,11 +6,12 @@ import contextlib
 import time
 from typing import Any
 
-from ..app import API_ENCODING, Ctx, Response, iso
+from ..app import API_ENCODING, Ctx, Response
 from ..errors import ArmError
+from ..models.common import require_in_account
 from ..odata import _as_datetime
+from ..service import iso
 from ..storage import streaming_files
-from .common import require_in_account
 from .crud import Entity
 
 JOB_STATES = ["Queued", "Scheduled", "Processing", "Finished"]
@@ -101,7 +102,7 @@ def _prepare_job(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, A
         if str(o.get("@odata.type", "")).endswith("JobOutputAsset"):
             names.append(o.get("assetName", ""))
     for n in names:
-        require_in_account(ctx, "assets", n, "Asset", "properties")
+        require_in_account(ctx.store, ctx.account_rid(), "assets", n, "Asset", "properties")
     t_outputs = transform.get("properties", {}).get("outputs") or []
     if len(p.get("outputs") or []) != len(t_outputs):
         raise ArmError(

@@ -6,10 +6,12 @@ import copy
 from typing import Any
 
 from .. import naming, shapes, validation
-from ..app import API_DEFAULT, App, Ctx, Response, now_iso
+from ..app import API_DEFAULT, Ctx, Response
 from ..errors import ArmError, conflict
 from ..lro import completion
-from .common import async_status, decorate, deep_merge, operation_location, props, streaming_lro_headers
+from ..models.common import decorate, deep_merge, props
+from ..service import Service, now_iso
+from .common import async_status, operation_location, streaming_lro_headers
 from .crud import get_item, list_children
 
 KIND = "streamingendpoint"
@@ -25,7 +27,7 @@ def _sku(scale_units: int) -> dict[str, Any]:
     return {"name": "Standard" if scale_units == 0 else "Premium", "capacity": scale_units}
 
 
-def default_endpoint(app: App, account_id: str, account_name: str, location: str) -> dict[str, Any]:
+def default_endpoint(app: Service, account_id: str, account_name: str, location: str) -> dict[str, Any]:
     ts = now_iso()
     rid = f"{account_id}/streamingEndpoints/default"
     return {
@@ -129,7 +131,7 @@ def create(ctx: Ctx) -> Response:
         )
     body = parsed
     p = props(body)
-    decorate(KIND, rid, body, ctx, None)
+    decorate(KIND, rid, body, ctx.principal, None)
     scale = int(p.get("scaleUnits") or 0)
     body["sku"] = _sku(scale)
     body.setdefault("tags", {})
@@ -190,7 +192,7 @@ def _update(ctx: Ctx, rid: str, existing: dict[str, Any], patch: dict[str, Any],
             "CDN can only be enabled or disabled while the streaming endpoint is Stopped.",
         )
     _check_cdn(ctx, merged)
-    decorate(KIND, rid, merged, ctx, existing)
+    decorate(KIND, rid, merged, ctx.principal, existing)
     merged["properties"]["provisioningState"] = "InProgress"
     merged["properties"]["lastModified"] = now_iso()
     ctx.store.replace_body(rid, merged)
@@ -331,7 +333,7 @@ def op_location(ctx: Ctx) -> Response:
     return operation_location(ctx, KIND)
 
 
-def _finish(app: App, op: dict[str, Any], state: str | None) -> None:
+def _finish(app: Service, op: dict[str, Any], state: str | None) -> None:
     body = app.store.get(op["resource_id"])
     if body is None:
         return
@@ -344,22 +346,22 @@ def _finish(app: App, op: dict[str, Any], state: str | None) -> None:
 
 
 @completion(KIND, "create")
-def _c_create(op: dict[str, Any], app: App) -> None:
+def _c_create(op: dict[str, Any], app: Service) -> None:
     _finish(app, op, "Running" if op["params"].get("autoStart") else "Stopped")
 
 
 @completion(KIND, "update")
-def _c_update(op: dict[str, Any], app: App) -> None:
+def _c_update(op: dict[str, Any], app: Service) -> None:
     _finish(app, op, None)
 
 
 @completion(KIND, "start")
-def _c_start(op: dict[str, Any], app: App) -> None:
+def _c_start(op: dict[str, Any], app: Service) -> None:
     _finish(app, op, "Running")
 
 
 @completion(KIND, "stop")
-def _c_stop(op: dict[str, Any], app: App) -> None:
+def _c_stop(op: dict[str, Any], app: Service) -> None:
     _finish(app, op, "Stopped")
 
 
@@ -369,7 +371,7 @@ def _rescale(body: dict[str, Any], unit: int) -> None:
 
 
 @completion(KIND, "scale")
-def _c_scale(op: dict[str, Any], app: App) -> None:
+def _c_scale(op: dict[str, Any], app: Service) -> None:
     body = app.store.get(op["resource_id"])
     if body is None:
         return
@@ -379,7 +381,7 @@ def _c_scale(op: dict[str, Any], app: App) -> None:
 
 
 @completion(KIND, "delete")
-def _c_delete(op: dict[str, Any], app: App) -> None:
+def _c_delete(op: dict[str, Any], app: Service) -> None:
     app.store.delete(op["resource_id"])
 
 

@@ -11,8 +11,9 @@ import secrets
 from typing import Any
 
 from .. import validation
-from ..app import API_DEFAULT, Ctx, Response, new_id
+from ..app import API_DEFAULT, Ctx, Response
 from ..errors import ArmError
+from ..service import new_id
 from .crud import Entity
 
 _CONTAINER = re.compile(r"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")

@@ -8,9 +8,10 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..app import API_DEFAULT, Ctx, Response, new_id
+from ..app import API_DEFAULT, Ctx, Response
 from ..errors import ArmError
-from .common import require_in_account
+from ..models.common import require_in_account
+from ..service import new_id
 from .crud import Entity
 
 # ---- content key policies ------------------------------------------------------------------------
@@ -103,6 +104,19 @@ def _policy_before_delete(ctx: Ctx, body: dict[str, Any]) -> None:
             )
 
 
+def _require_default_policy(ctx: Ctx, p: dict[str, Any]) -> None:
+    ckp = p.get("defaultContentKeyPolicyName")
+    if ckp:
+        require_in_account(
+            ctx.store,
+            ctx.account_rid(),
+            "contentKeyPolicies",
+            ckp,
+            "Content key policy",
+            "properties.defaultContentKeyPolicyName",
+        )
+
+
 def _prepare_policy(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
     if body["name"].lower().startswith("predefined_"):
         raise ArmError(400, "BadRequest", "Streaming policy names starting with 'Predefined_' are reserved.")
@@ -118,11 +132,7 @@ def _prepare_policy(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str
         )
     for scheme in schemes:
         _check_templates(p[scheme])
-    ckp = p.get("defaultContentKeyPolicyName")
-    if ckp:
-        require_in_account(
-            ctx, "contentKeyPolicies", ckp, "Content key policy", "properties.defaultContentKeyPolicyName"
-        )
+    _require_default_policy(ctx, p)
 
 
 def _check_templates(scheme: dict[str, Any]) -> None:
@@ -164,22 +174,24 @@ def _policy_schemes(policy: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def _prepare_locator(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
     p = body["properties"]
-    asset = require_in_account(ctx, "assets", p["assetName"], "Asset", "properties.assetName")
+    asset = require_in_account(
+        ctx.store, ctx.account_rid(), "assets", p["assetName"], "Asset", "properties.assetName"
+    )
     policy = require_in_account(
-        ctx,
+        ctx.store,
+        ctx.account_rid(),
         "streamingPolicies",
         p["streamingPolicyName"],
         "Streaming policy",
         "properties.streamingPolicyName",
     )
+    _require_default_policy(ctx, p)
     ckp = p.get("defaultContentKeyPolicyName")
-    if ckp:
-        require_in_account(
-            ctx, "contentKeyPolicies", ckp, "Content key policy", "properties.defaultContentKeyPolicyName"
-        )
     for name in p.get("filters") or []:
         if ctx.store.get(f"{asset['id']}/assetFilters/{name}") is None:
-            require_in_account(ctx, "accountFilters", name, "Filter", "properties.filters")
+            require_in_account(
+                ctx.store, ctx.account_rid(), "accountFilters", name, "Filter", "properties.filters"
+            )
     p.setdefault("streamingLocatorId", new_id())
     p.setdefault("endTime", "9999-12-31T23:59:59.9999999Z")
     p.setdefault("filters", [])

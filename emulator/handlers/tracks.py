@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .. import naming, validation
-from ..app import API_DEFAULT, App, Ctx, Response
+from ..app import API_DEFAULT, Ctx, Response
 from ..errors import ArmError
 from ..lro import completion
-from .common import decorate, deep_merge, find_op, op_times
+from ..models.common import decorate, deep_merge
+from ..service import Service
+from .common import find_op, op_times
 
 # ---- tracks (LRO) --------------------------------------------------------------------------------
 TRACK = "track"
@@ -54,7 +56,7 @@ def track_put(ctx: Ctx) -> Response:
     body = validation.parse("AssetTrack", ctx.json())
     _check_track(ctx, body)
     ctx.app.lro.ensure_free(rid, f"track '{name}'")
-    decorate(TRACK, rid, body, ctx, existing)
+    decorate(TRACK, rid, body, ctx.principal, existing)
     body["properties"]["provisioningState"] = "InProgress"
     ctx.store.put(rid, TRACK, asset_rid, body)
     op = ctx.app.lro.begin(
@@ -71,7 +73,7 @@ def track_patch(ctx: Ctx) -> Response:
     ctx.app.lro.ensure_free(rid, f"track '{existing['name']}'")
     merged = deep_merge(existing, patch)
     _check_track(ctx, merged)
-    decorate(TRACK, rid, merged, ctx, existing)
+    decorate(TRACK, rid, merged, ctx.principal, existing)
     merged["properties"]["provisioningState"] = "InProgress"
     ctx.store.replace_body(rid, merged)
     op = ctx.app.lro.begin(TRACK, "update", rid, rid, existing, duration_key="track")
@@ -131,7 +133,7 @@ def track_op_result(ctx: Ctx) -> Response:
     return 200, {}, body
 
 
-def _track_done(op: dict[str, Any], app: App) -> None:
+def _track_done(op: dict[str, Any], app: Service) -> None:
     body = app.store.get(op["resource_id"])
     if body:
         body["properties"]["provisioningState"] = "Succeeded"
@@ -144,7 +146,7 @@ completion(TRACK, "updatedata")(_track_done)
 
 
 @completion(TRACK, "delete")
-def _track_delete(op: dict[str, Any], app: App) -> None:
+def _track_delete(op: dict[str, Any], app: Service) -> None:
     app.store.delete(op["resource_id"])
 
 
