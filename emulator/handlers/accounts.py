@@ -11,10 +11,10 @@ from ..app import API_ACCOUNTS, Ctx, Response
 from ..errors import ArmError
 from ..lro import completion
 from ..models.common import decorate, deep_merge, props
+from ..models.endpoints import default_endpoint
 from ..service import Service, new_id, now_iso
 from .common import find_op, op_times
 from .crud import get_item
-from .endpoints import default_endpoint
 
 KIND = "account"
 LRO_SINCE = "2021-11-01"
