@@ -1,4 +1,4 @@
-"""Asset tracks (2022-08-01): create, update, delete and updateTrackData are LROs."""
+"""HTTP adapters for asset tracks (rules and LROs: models/tracks.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,9 @@ from typing import Any
 
 from .. import naming, validation
 from ..app import API_DEFAULT, Ctx, Response
-from ..errors import ArmError
-from ..lro import completion
-from ..models.common import decorate, deep_merge
-from ..service import Service
+from ..models import tracks
+from ..models.tracks import TRACK
 from .common import find_op, op_times
-
-# ---- tracks (LRO) --------------------------------------------------------------------------------
-TRACK = "track"
 
 
 def _track_headers(ctx: Ctx, rid: str, op: dict[str, Any]) -> dict[str, str]:
@@ -24,44 +19,13 @@ def _track_headers(ctx: Ctx, rid: str, op: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _check_track(ctx: Ctx, body: dict[str, Any]) -> None:
-    track = body.get("properties", {}).get("track") or {}
-    if not str(track.get("@odata.type", "")).endswith("TextTrack"):
-        raise ArmError(
-            400, "BadRequest", "Only text tracks can be created or updated.", target="properties.track"
-        )
-    name = track.get("fileName")
-    if not name:
-        raise ArmError(
-            400, "InvalidRequestContent", "A text track needs a fileName.", target="properties.track.fileName"
-        )
-    _, asset = ctx.parent_of(TRACK)
-    if ctx.app.azurite is not None and name not in ctx.app.azurite.list_blobs(
-        asset["properties"]["container"]
-    ):
-        raise ArmError(
-            400,
-            "BadRequest",
-            f"The track file '{name}' does not exist in the container of asset '{asset['name']}'; "
-            "upload it first.",
-            target="properties.track.fileName",
-        )
-
-
 def track_put(ctx: Ctx) -> Response:
     name = ctx.params[TRACK]
     naming.check(TRACK, name)
-    asset_rid, _ = ctx.parent_of(TRACK)
+    asset_rid, asset = ctx.parent_of(TRACK)
     rid, existing = ctx.resolve(TRACK)
     body = validation.parse("AssetTrack", ctx.json())
-    _check_track(ctx, body)
-    ctx.app.lro.ensure_free(rid, f"track '{name}'")
-    decorate(TRACK, rid, body, ctx.principal, existing)
-    body["properties"]["provisioningState"] = "InProgress"
-    ctx.store.put(rid, TRACK, asset_rid, body)
-    op = ctx.app.lro.begin(
-        TRACK, "update" if existing else "create", rid, rid, existing, duration_key="track"
-    )
+    op = tracks.put(ctx.app, name, rid, asset_rid, asset, existing, body, ctx.principal)
     return (200 if existing else 201), _track_headers(ctx, rid, op), body
 
 
@@ -70,13 +34,8 @@ def track_patch(ctx: Ctx) -> Response:
     if existing is None:
         raise ctx.not_found(TRACK)
     patch = validation.parse("AssetTrack", ctx.json(), partial=True)
-    ctx.app.lro.ensure_free(rid, f"track '{existing['name']}'")
-    merged = deep_merge(existing, patch)
-    _check_track(ctx, merged)
-    decorate(TRACK, rid, merged, ctx.principal, existing)
-    merged["properties"]["provisioningState"] = "InProgress"
-    ctx.store.replace_body(rid, merged)
-    op = ctx.app.lro.begin(TRACK, "update", rid, rid, existing, duration_key="track")
+    _, asset = ctx.parent_of(TRACK)
+    merged, op = tracks.update(ctx.app, rid, asset, existing, patch, ctx.principal)
     return 202, _track_headers(ctx, rid, op), merged
 
 
@@ -85,8 +44,7 @@ def track_delete(ctx: Ctx) -> Response:
     rid, existing = ctx.resolve(TRACK)
     if existing is None:
         return 204, {}, None
-    ctx.app.lro.ensure_free(rid, f"track '{existing['name']}'")
-    op = ctx.app.lro.begin(TRACK, "delete", rid, rid, existing, duration_key="track")
+    op = tracks.begin(ctx.app, rid, existing, "delete")
     return 202, _track_headers(ctx, rid, op), None
 
 
@@ -94,8 +52,7 @@ def track_update_data(ctx: Ctx) -> Response:
     rid, existing = ctx.resolve(TRACK)
     if existing is None:
         raise ctx.not_found(TRACK)
-    ctx.app.lro.ensure_free(rid, f"track '{existing['name']}'")
-    op = ctx.app.lro.begin(TRACK, "updatedata", rid, rid, existing, duration_key="track")
+    op = tracks.begin(ctx.app, rid, existing, "updatedata")
     return 202, _track_headers(ctx, rid, op), None
 
 
@@ -131,23 +88,6 @@ def track_op_result(ctx: Ctx) -> Response:
     if body is None:
         return 204, {}, None
     return 200, {}, body
-
-
-def _track_done(op: dict[str, Any], app: Service) -> None:
-    body = app.store.get(op["resource_id"])
-    if body:
-        body["properties"]["provisioningState"] = "Succeeded"
-        app.store.replace_body(op["resource_id"], body)
-
-
-completion(TRACK, "create")(_track_done)
-completion(TRACK, "update")(_track_done)
-completion(TRACK, "updatedata")(_track_done)
-
-
-@completion(TRACK, "delete")
-def _track_delete(op: dict[str, Any], app: Service) -> None:
-    app.store.delete(op["resource_id"])
 
 
 TR = (
