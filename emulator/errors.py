@@ -40,10 +40,6 @@ def conflict(code: str, message: str, target: str | None = None) -> ArmError:
     return ArmError(409, code, message, target, [{"code": code, "message": message}])
 
 
-def bad_request(message: str, code: str = "BadRequest", target: str | None = None) -> ArmError:
-    return ArmError(400, code, message, target)
-
-
 def not_found(type_path: str, rg: str) -> ArmError:
     return ArmError(
         404, "ResourceNotFound", f"The Resource '{type_path}' under resource group '{rg}' was not found."

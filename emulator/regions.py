@@ -57,7 +57,3 @@ def display_name(location: str) -> str:
 def region_key(location: str) -> str:
     """The ARM name (``westeurope``) for a location given either way."""
     return location.replace(" ", "").lower()
-
-
-def is_known(location: str) -> bool:
-    return region_key(location) in _BY_KEY
