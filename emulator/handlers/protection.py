@@ -136,17 +136,15 @@ def _prepare_policy(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str
 
 
 def _check_templates(scheme: dict[str, Any]) -> None:
-    """Key/license acquisition URL templates are absolute URIs (recording ..._streaming_policy_envelope)."""
-    drms = [d for d in (scheme.get("drm") or {}).values() if isinstance(d, dict)]
-    templates = [("key", scheme.get("customKeyAcquisitionUrlTemplate"))]
-    templates += [("license", d.get("customLicenseAcquisitionUrlTemplate")) for d in drms]
-    for what, url in templates:
-        if url is not None and not (urlsplit(url).scheme and urlsplit(url).netloc):
-            raise ArmError(
-                400,
-                "BadRequest",
-                f"Custom {what} acquisition URL template is not of a valid absolute URI format: {url}",
-            )
+    """An envelope key acquisition URL template is an absolute URI (recording ..._policy_envelope; the
+    DRM license templates are not checked: "test.com" was accepted, ..._locator_with_content_keys)."""
+    url = scheme.get("customKeyAcquisitionUrlTemplate")
+    if url is not None and not (urlsplit(url).scheme and urlsplit(url).netloc):
+        raise ArmError(
+            400,
+            "BadRequest",
+            f"Custom key acquisition URL template is not of a valid absolute URI format: {url}",
+        )
 
 
 STREAMING_POLICY = Entity(
