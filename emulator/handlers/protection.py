@@ -132,6 +132,11 @@ def _prepare_policy(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str
         )
     for scheme in schemes:
         _check_templates(p[scheme])
+    cbcs_drm = (p.get("commonEncryptionCbcs") or {}).get("drm") or {}
+    if "playReady" in cbcs_drm or "widevine" in cbcs_drm:  # recording ..._cbcs_disable_fairplay
+        raise ArmError(
+            400, "BadRequest", "PlayReady and Widevine are not supported by CommonEncryptionCbcs yet"
+        )
     _require_default_policy(ctx, p)
 
 
