@@ -9,6 +9,7 @@ here is skipped only when SKIPPED names it, with the reason; anything else unkno
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -19,6 +20,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -136,6 +138,14 @@ def _run_script(
     return StepResult(name, "ran", returncode=code, output=out, seconds=time.monotonic() - started)
 
 
+def _parallel(runs: list[Callable[[], JobResult]], limit: int | None) -> list[JobResult]:
+    """A job's matrix entries side by side, as on hosted agents: at most `limit` (max-parallel) at once."""
+    if not runs:
+        return []
+    with ThreadPoolExecutor(max_workers=int(limit or len(runs))) as pool:
+        return list(pool.map(lambda run: run(), runs))
+
+
 def _topological(jobs: Mapping[str, Any], needs_key: str) -> list[str]:
     order: list[str] = []
 
@@ -232,7 +242,10 @@ class GitHubRunner:
     base_env: dict[str, str]
     oidc: OidcTokenService
 
-    def run(self, workflow: Path, event: str, payload: dict[str, Any] | None = None) -> list[JobResult]:
+    def run(
+        self, workflow: Path, event: str, payload: dict[str, Any] | None = None, only: str | None = None
+    ) -> list[JobResult]:
+        """All jobs the event triggers; `only`: just the matrix entries holding that value ("re-run job")."""
         doc = load_workflow(workflow)
         if event not in (doc["on"] if isinstance(doc["on"], dict | list) else [doc["on"]]):
             raise AssertionError(f"{workflow.name} is not triggered by {event}")
@@ -244,13 +257,14 @@ class GitHubRunner:
             matrix = (job.get("strategy") or {}).get("matrix") or {}
             assert not {"include", "exclude"} & set(matrix), "matrix include/exclude is not modelled"
             entries = [dict(zip(matrix, combo, strict=True)) for combo in itertools.product(*matrix.values())]
-            results[job_id] = []
-            for entry in entries or [{}]:
+            runs: list[Callable[[], JobResult]] = []
+            for entry in [e for e in entries if only is None or only in e.values()] or [{}]:
                 name = job_id + (f" ({', '.join(map(str, entry.values()))})" if entry else "")
                 if any(r.status != "success" for r in needed):
-                    results[job_id].append(JobResult(name, "skipped"))
-                    continue
-                results[job_id].append(self._job(doc, job, name, entry, github))
+                    runs.append(functools.partial(JobResult, name, "skipped"))
+                else:
+                    runs.append(functools.partial(self._job, doc, job, name, entry, github))
+            results[job_id] = _parallel(runs, (job.get("strategy") or {}).get("max-parallel"))
         return [r for rs in results.values() for r in rs]
 
     def _job(
@@ -339,7 +353,10 @@ class AzureDevOpsRunner:
     # service connection name -> its addSpnToEnvironment variables (servicePrincipalId, tenantId, idToken)
     service_connections: dict[str, Callable[[], dict[str, str]]]
 
-    def run(self, pipeline: Path, reason: str, branch: str = "refs/heads/main") -> list[JobResult]:
+    def run(
+        self, pipeline: Path, reason: str, branch: str = "refs/heads/main", only: str | None = None
+    ) -> list[JobResult]:
+        """All stages the trigger runs; `only`: just the matrix entries of that name ("rerun job")."""
         doc = yaml.safe_load(pipeline.read_text())
         self._check_trigger(doc, reason, branch)
         variables: dict[str, Variable] = {
@@ -361,7 +378,7 @@ class AzureDevOpsRunner:
             if not ran:
                 stage_results[stage["stage"]] = "Skipped"
                 continue
-            results = self._stage(pipeline.parent, stage, variables)
+            results = self._stage(pipeline.parent, stage, variables, only)
             jobs += results
             ok = all(r.status in ("success", "skipped") for r in results)
             stage_results[stage["stage"]] = "Succeeded" if ok else "Failed"
@@ -393,7 +410,9 @@ class AzureDevOpsRunner:
         }
         return bool(evaluate(condition or "succeeded()", ctx, funcs))
 
-    def _stage(self, base: Path, stage: dict[str, Any], variables: dict[str, Variable]) -> list[JobResult]:
+    def _stage(
+        self, base: Path, stage: dict[str, Any], variables: dict[str, Variable], only: str | None
+    ) -> list[JobResult]:
         defs = {j.get("job") or j["deployment"]: j for j in stage["jobs"]}
         out: dict[str, list[JobResult]] = {}
         for job_id in _topological(defs, "dependsOn"):
@@ -402,22 +421,23 @@ class AzureDevOpsRunner:
             dep_status = [{"success": "Succeeded", "skipped": "Skipped"}.get(s, "Failed") for s in deps]
             strategy = job.get("strategy") or {}
             matrix = strategy.get("matrix") or {"": {}}
-            out[job_id] = []
+            runs: list[Callable[[], JobResult]] = []
             for entry, values in matrix.items():
+                if only and entry and entry != only:
+                    continue
                 name = f"{stage['stage']}.{job_id}" + (f" ({entry})" if entry else "")
                 job_vars = {**variables, **{k: Variable(str(v)) for k, v in values.items()}}
                 if not self._condition(job.get("condition"), job_vars, dep_status):
-                    out[job_id].append(JobResult(name, "skipped"))
+                    runs.append(functools.partial(JobResult, name, "skipped"))
                     continue
                 if "deployment" in job:
                     steps, checked_out = strategy["runOnce"]["deploy"]["steps"], False
                 else:
                     steps, checked_out = job["steps"], True  # a regular job checks out `self` first
-                out[job_id].append(
-                    self._job(
-                        name, self._expand(base, steps, {}), job_vars, checked_out, job.get("environment")
-                    )
-                )
+                expanded = self._expand(base, steps, {})
+                env_name = job.get("environment")
+                runs.append(functools.partial(self._job, name, expanded, job_vars, checked_out, env_name))
+            out[job_id] = _parallel(runs, strategy.get("maxParallel"))
         return [r for rs in out.values() for r in rs]
 
     def _expand(self, base: Path, steps: list[Any], parameters: dict[str, Any]) -> list[dict[str, Any]]:
