@@ -31,12 +31,11 @@ def _scrub(value: Any) -> Any:
 def _prepare_ckp(ctx: Ctx, rid: str, body: dict[str, Any], existing: dict[str, Any] | None) -> None:
     p = body["properties"]
     p["policyId"] = (existing or {}).get("properties", {}).get("policyId") or new_id()
-    old_opts = {
-        o.get("name"): o.get("policyOptionId")
-        for o in (existing or {}).get("properties", {}).get("options", [])
-    }
+    # policyOptionId is read-only, so options sent in a PUT/PATCH carry none and get a new one, also when
+    # the name is kept (recording test_content_key_policy_update: 0d5ebd24… → ae8cd684…); options a
+    # PATCH does not send keep theirs.
     for opt in p.get("options") or []:
-        opt["policyOptionId"] = old_opts.get(opt.get("name")) or new_id()
+        opt["policyOptionId"] = opt.get("policyOptionId") or new_id()
         config = opt.get("configuration") or {}
         for lic in config.get("licenses") or []:
             _check_play_right(lic.get("playRight") or {})

@@ -11,6 +11,8 @@ Exit 0 when every command's outcome was as expected.
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import sys
 import tempfile
 import time
@@ -28,12 +30,32 @@ ACCOUNT = "amsconformance"
 # Short enough that az's LRO polling ends within seconds, long enough that every transition is observed.
 DURATIONS = {"account": 1, "liveevent": 1, "liveoutput": 1, "streamingendpoint": 1, "track": 1, "job.step": 1}
 VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\nconformance\n"
+CUSTOM_PRESET = {
+    "@odata.type": "#Microsoft.Media.StandardEncoderPreset",
+    "codecs": [
+        {"@odata.type": "#Microsoft.Media.AacAudio", "channels": 2, "samplingRate": 48000, "bitrate": 128000},
+        {
+            "@odata.type": "#Microsoft.Media.H264Video",
+            "keyFrameInterval": "PT2S",
+            "layers": [{"bitrate": 1000000, "width": "1280", "height": "720", "label": "HD"}],
+        },
+    ],
+    "formats": [
+        {
+            "@odata.type": "#Microsoft.Media.Mp4Format",
+            "filenamePattern": "Video-{Basename}-{Label}-{Bitrate}{Extension}",
+        }
+    ],
+}
+TRACK_SELECTIONS = [{"trackSelections": [{"property": "Type", "operation": "Equal", "value": "Audio"}]}]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--az", type=Path, default=DEFAULT_AZ, help="az executable (azure-cli 2.55.0)")
-    parser.add_argument("--keep", action="store_true", help="leave the emulator state directory behind")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the emulator state and az config also on success"
+    )
     args = parser.parse_args()
     if not args.az.exists():
         print(
@@ -52,10 +74,13 @@ def main() -> int:
     failed = tally.failed
     print(
         f"\naz conformance: {len(tally.outcomes)} commands, {len(tally.outcomes) - len(failed)} passed, "
-        f"{len(failed)} failed, {elapsed:.0f} s (emulator state: {work})"
+        f"{len(failed)} failed, {elapsed:.0f} s"
+        + (f" (emulator state and az config: {work})" if failed or args.keep else "")
     )
     for outcome in failed:
         print(f"  FAILED {outcome.label}: {outcome.problems[0]}")
+    if not failed and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
 
 
@@ -64,6 +89,7 @@ class Scenario:
         conn = emu.connection
         self.conn = conn
         self.admin = emu.admin
+        self.work = work
         env = {"REQUESTS_CA_BUNDLE": conn["ca_bundle"], **conn["https_proxy"]["env"]}
         self.az = AzCli(az_exe, work / "az-contributor", env, tally, "contributor")
         self.reader = AzCli(az_exe, work / "az-reader", env, tally, "reader")
@@ -157,6 +183,17 @@ class Scenario:
             else f"{out!r} does not say 'already in use'",
         )
         az(f"ams account encryption show -a {ACCOUNT} -g {rg}", expect={"type": "SystemKey"})
+        az(f"ams account encryption set -a {ACCOUNT} -g {rg} --key-type SystemKey", expect={"name": ACCOUNT})
+        az(f"ams account identity assign -n {ACCOUNT} -g {rg} --system-assigned", expect={"name": ACCOUNT})
+        az(
+            f"ams account identity show -n {ACCOUNT} -g {rg}",
+            expect={"type": "SystemAssigned", "tenantId": self.conn["tenant_id"]},
+            present=("principalId",),
+        )
+        az(
+            f"ams account identity remove -n {ACCOUNT} -g {rg} --system-assigned",
+            expect={"identity.type": "None"},
+        )
 
     def transform_and_assets(self) -> None:
         az, ra = self.az, self.ra
@@ -177,15 +214,24 @@ class Scenario:
             expect={"outputs.1.preset.presetName": "H264SingleBitrate720p"},
         )
         az(f"ams transform output remove {ra} -n tr1 --output-index 1", check=_length("outputs", 1))
+        preset = self.work / "preset.json"
+        preset.write_text(json.dumps(CUSTOM_PRESET))
+        az(
+            f"ams transform create {ra} -n tr-custom --preset {preset}",
+            expect={
+                "outputs.0.preset.odataType": "#Microsoft.Media.StandardEncoderPreset",
+                "outputs.0.preset.codecs.1.layers.0.bitrate": 1000000,
+                "outputs.0.preset.formats.0.filenamePattern": "Video-{Basename}-{Label}-{Bitrate}{Extension}",
+            },
+        )
+        az(f"ams transform delete {ra} -n tr-custom")
         for name in ("in1", "out1"):
             az(f"ams asset create {ra} -n {name} --description asset-{name}", expect={"name": name})
         az(
             f"ams asset show {ra} -n in1",
             expect={"description": "asset-in1", "storageEncryptionFormat": "None"},
-            present=(
-                "assetId",
-            ),  # no container member: a defaulted one is not shown up to 2021-11-01 (recorded)
-        )
+            present=("assetId",),
+        )  # no container member: a defaulted one is not shown up to 2021-11-01 (recorded)
         az(f"ams asset list {ra}", check=_names("in1", "out1"))
         az(f"ams asset update {ra} -n in1 --alternate-id alt-1", expect={"alternateId": "alt-1"})
         az(f"ams asset get-sas-urls {ra} -n in1", check=_length("", 2))
@@ -218,14 +264,26 @@ class Scenario:
             f"ams account-filter update {ra} -n acf1 --first-quality 600",
             expect={"firstQuality.bitrate": 600},
         )
+        tracks = self.work / "tracks.json"
+        tracks.write_text(json.dumps(TRACK_SELECTIONS))
+        selection = {"property": "Type", "operation": "Equal", "value": "Audio"}
+        az(
+            f"ams account-filter create {ra} -n acf-audio --tracks @{tracks}",
+            expect={"tracks.0.trackSelections.0": selection},
+        )
+        az(
+            f"ams asset-filter create {ra} --asset-name in1 -n af-audio --tracks @{tracks}",
+            expect={"tracks.0.trackSelections.0": selection},
+        )
+        az(f"ams asset-filter delete {ra} --asset-name in1 -n af-audio")
 
     def track(self) -> None:
         az, ra = self.az, self.ra
         urls = az(f"ams asset get-sas-urls {ra} -n in1 --permissions ReadWrite", check=_length("", 2))
         # The caption file goes into the asset's container through the SAS URL az returned.
-        ContainerClient.from_container_url(urls[0], connection_verify=self.conn["ca_bundle"]).upload_blob(
-            "captions.vtt", VTT, overwrite=True
-        )
+        if isinstance(urls, list) and urls:
+            container = ContainerClient.from_container_url(urls[0], connection_verify=self.conn["ca_bundle"])
+            container.upload_blob("captions.vtt", VTT, overwrite=True)
         az(
             f"ams asset-track create {ra} --asset-name in1 --track-name t1 --track-type Text"
             " --file-name captions.vtt --display-name English",
@@ -346,6 +404,31 @@ class Scenario:
             f"ams content-key-policy option remove {ra} -n ckp1 --policy-option-id {option}",
             check=_option_names("opt1"),
         )
+        key = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"
+        verification = "options.0.restriction.primaryVerificationKey"
+        az(
+            f"ams content-key-policy create {ra} -n ckp-token --policy-option-name jwt"
+            " --clear-key-configuration --issuer urn:issuer --audience urn:audience"
+            f" --token-key {key} --token-key-type Symmetric --token-type Jwt"
+            " --token-claims urn:microsoft:azure:mediaservices:contentkeyidentifier=null",
+            expect={
+                "options.0.restriction.issuer": "urn:issuer",
+                "options.0.restriction.restrictionTokenType": "Jwt",
+                f"{verification}.keyValue": None,  # secrets only through getPolicyPropertiesWithSecrets
+            },
+        )
+        az(f"ams content-key-policy show {ra} -n ckp-token", expect={f"{verification}.keyValue": None})
+        az(
+            f"ams content-key-policy show {ra} -n ckp-token --with-secrets",
+            expect={f"{verification}.keyValue": key},
+        )
+        az(
+            f"ams content-key-policy create {ra} -n ckp-widevine --policy-option-name wv --open-restriction"
+            """ --widevine-template '{"allowed_track_types":"SD_HD"}'""",
+            expect={
+                "options.0.configuration.odataType": "#Microsoft.Media.ContentKeyPolicyWidevineConfiguration"
+            },
+        )
 
     def streaming_policy_and_locators(self) -> None:
         az, ra = self.az, self.ra
@@ -361,6 +444,18 @@ class Scenario:
         az(
             f"ams streaming-policy list {ra}",
             check=_names("sp1", "Predefined_ClearStreamingOnly", subset=True),
+        )
+        az(
+            f"ams streaming-policy create {ra} -n sp-envelope --envelope-protocols HLS Dash",
+            expect={"envelopeEncryption.enabledProtocols.hls": True},
+        )
+        az(
+            f"ams streaming-policy create {ra} -n sp-cenc --cenc-protocols Dash"
+            " --cenc-default-key-label main",
+            expect={
+                "commonEncryptionCenc.enabledProtocols.dash": True,
+                "commonEncryptionCenc.contentKeys.defaultKey.label": "main",
+            },
         )
         az(
             f"ams streaming-locator create {ra} -n loc1 --asset-name out1 --streaming-policy-name sp1",
@@ -383,8 +478,30 @@ class Scenario:
             present=("0.id", "0.value"),
         )
         az(
+            f"ams streaming-locator create {ra} -n loc-drm --asset-name out1"
+            " --streaming-policy-name Predefined_MultiDrmCencStreaming"
+            " --content-key-policy-name ckp-widevine",
+            expect={"streamingPolicyName": "Predefined_MultiDrmCencStreaming"},
+        )
+        az(
+            f"ams streaming-locator list-content-keys {ra} -n loc-drm",
+            expect={"0.type": "CommonEncryptionCenc"},
+        )
+        az(
+            f"ams streaming-locator create {ra} -n loc-filtered --asset-name out1"
+            " --streaming-policy-name Predefined_ClearStreamingOnly --filters acf-audio"
+            " --start-time 2026-01-01T00:00:00 --end-time 2036-01-01T00:00:00",
+            expect={"filters": ["acf-audio"], "endTime": "2036-01-01T00:00:00+00:00"},
+        )
+        az(
+            f"ams streaming-locator create {ra} -n loc-bad --asset-name out1"
+            " --streaming-policy-name Predefined_ClearStreamingOnly --filters no-such-filter",
+            status=1,
+            error="no-such-filter",
+        )
+        az(
             f"ams asset list-streaming-locators {ra} -n out1",
-            check=_names("loc1", "loc2", key="streamingLocators"),
+            check=_names("loc1", "loc2", "loc-drm", "loc-filtered", key="streamingLocators"),
         )
 
     def streaming_endpoint(self) -> None:
@@ -407,6 +524,13 @@ class Scenario:
             expect={"description": "edge2", "maxCacheAge": 120},
         )
         az(f"ams streaming-endpoint get-skus {ra} -n se1", check=_has_sku("Premium"))
+        akamai = "accessControl.akamai.akamaiSignatureHeaderAuthenticationKeyList"
+        az(
+            f"ams streaming-endpoint akamai add {ra} -n se1 --identifier edge-key --base64-key dGVzdGtleQ=="
+            " --expiration 2036-01-01T00:00:00",
+            expect={f"{akamai}.0.identifier": "edge-key"},
+        )
+        az(f"ams streaming-endpoint akamai remove {ra} -n se1 --identifier edge-key", expect={akamai: []})
         az(f"ams streaming-endpoint start {ra} -n se1", expect={"resourceState": "Running"})
         az(f"ams streaming-endpoint scale {ra} -n se1 --scale-units 2")
         az(f"ams streaming-endpoint show {ra} -n se1", expect={"resourceState": "Running", "scaleUnits": 2})
@@ -481,6 +605,20 @@ class Scenario:
         az(f"ams live-event stop {ra} -n le1", expect={"resourceState": "Stopped"})
         az(f"ams live-event delete {ra} -n le1")
         az(f"ams live-event show {ra} -n le1", status=3, error="ResourceNotFound")
+        az(
+            f"ams live-event create {ra} -n le-encoded --streaming-protocol FragmentedMP4 --ips 10.0.0.0/8"
+            " --auto-start --encoding-type Standard --preset-name Default720p --stream-options LowLatency",
+            expect={
+                "resourceState": "Running",
+                "encoding.encodingType": "Standard",
+                "encoding.presetName": "Default720p",
+                "streamOptions": ["LowLatency"],
+                "input.accessControl.ip.allow.0.address": "10.0.0.0",
+            },
+        )
+        az(f"ams live-event update {ra} -n le-encoded --description busy", expect={"description": "busy"})
+        az(f"ams live-event stop {ra} -n le-encoded", expect={"resourceState": "Stopped"})
+        az(f"ams live-event delete {ra} -n le-encoded")
 
     # --- Reader ----------------------------------------------------------------------------------------
     def reader_refused(self) -> None:
@@ -569,6 +707,13 @@ class Scenario:
             ("streaming-locator", "loc1", "ResourceNotFound"),
             ("streaming-locator", "loc2", "ResourceNotFound"),
             ("streaming-locator", "loc-live", "ResourceNotFound"),
+            ("streaming-locator", "loc-drm", "ResourceNotFound"),
+            ("streaming-locator", "loc-filtered", "ResourceNotFound"),
+            ("streaming-policy", "sp-envelope", "ResourceNotFound"),
+            ("streaming-policy", "sp-cenc", "ResourceNotFound"),
+            ("content-key-policy", "ckp-token", "ResourceNotFound"),
+            ("content-key-policy", "ckp-widevine", "ResourceNotFound"),
+            ("account-filter", "acf-audio", "NotFound"),
             ("streaming-policy", "sp1", "ResourceNotFound"),
             ("content-key-policy", "ckp1", "ResourceNotFound"),
             ("account-filter", "acf1", "NotFound"),

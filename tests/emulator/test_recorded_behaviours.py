@@ -70,3 +70,38 @@ def test_content_key_policy_create_answers_200(
     name = unique("ckp")
     assert raw("PUT", f"/contentKeyPolicies/{name}", body=body).status_code == 200
     assert raw("PUT", f"/contentKeyPolicies/{name}", body=body).status_code == 200
+
+
+def test_content_key_policy_options_renumbered_and_secrets_null(
+    client: AzureMediaServices, conn: dict[str, Any], account: str
+) -> None:
+    """test_content_key_policy_update: a PATCH that resends an option under the same name gives it a new
+    policyOptionId; test_content_key_policy_create_with_fairplay: a plain GET answers secrets as null."""
+    raw = Raw(client, conn, account)
+    fairplay = {
+        "@odata.type": "#Microsoft.Media.ContentKeyPolicyFairPlayConfiguration",
+        "ask": "MDEyMzQ1Njc4OWFiY2RlZg==",
+        "fairPlayPfxPassword": "pw",
+        "fairPlayPfx": "cGZ4",
+        "rentalAndLeaseKeyType": "Undefined",
+        "rentalDuration": 60,
+    }
+    option = {
+        "name": "pon1",
+        "configuration": fairplay,
+        "restriction": {"@odata.type": "#Microsoft.Media.ContentKeyPolicyOpenRestriction"},
+    }
+    name = unique("ckp")
+    made = raw("PUT", f"/contentKeyPolicies/{name}", body={"properties": {"options": [option]}}).json()
+    config = made["properties"]["options"][0]["configuration"]
+    assert (config["ask"], config["fairPlayPfx"], config["fairPlayPfxPassword"]) == (None, None, None)
+    first = made["properties"]["options"][0]["policyOptionId"]
+    patched = raw(
+        "PATCH", f"/contentKeyPolicies/{name}", body={"properties": {"description": "d", "options": [option]}}
+    ).json()
+    assert patched["properties"]["options"][0]["policyOptionId"] not in (first, None)
+    kept = raw("PATCH", f"/contentKeyPolicies/{name}", body={"properties": {"description": "e"}}).json()
+    assert (
+        kept["properties"]["options"][0]["policyOptionId"]
+        == patched["properties"]["options"][0]["policyOptionId"]
+    )
