@@ -12,6 +12,7 @@ that function is not there (another SDK), nothing changes."""
 
 from __future__ import annotations
 
+import functools
 import sysconfig
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ _installed = threading.Lock()
 _done: list[bool] = []
 
 
+@functools.cache  # every registration repeats the same few files; resolving them is file-system work
 def program_frame(uri: str) -> bool:
     """Whether a frame's source position (a file: URI) is in the program rather than the machinery."""
     if not uri.startswith("file:"):
