@@ -264,13 +264,13 @@ class App(Service):
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        supported = route.versions()
+        supported = route.versions
         if route.api != ANY_VERSION and version not in supported:
             raise ArmError(
                 400,
                 "NoRegisteredProviderFound",
                 f"No registered resource provider found for location '{self.config.location}' and "
-                f"API version '{version}' for type '{route.action().rsplit('/', 1)[0]}'. The "
+                f"API version '{version}' for type '{route.action.rsplit('/', 1)[0]}'. The "
                 f"supported api-versions are '{', '.join(supported)}'.",
             )
         ctx.api_version = version
@@ -286,7 +286,7 @@ class App(Service):
                 404, "ResourceGroupNotFound", f"Resource group '{params['rg']}' could not be found."
             )
         with self.store.lock:
-            self.identity.authorize(ctx.claims, ctx.method, ctx.path, route.action())
+            self.identity.authorize(ctx.claims, ctx.method, ctx.path, route.action)
             self.lro.advance()
             try:
                 status, headers, body = route.handler(ctx)

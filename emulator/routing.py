@@ -10,6 +10,7 @@ rule answers HEAD for every GET (ARM's resource-group HEAD is its own operation)
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ class Route:
     def __post_init__(self) -> None:
         self.segments = [s for s in self.template.split("/") if s]
 
+    @functools.cached_property  # asked on every request; the table is fixed once the route is built
     def versions(self) -> tuple[str, ...]:
         """Every published api-version of the route's resource type (the deepest type in versions.py)."""
         from .versions import RESOURCE_TYPES
@@ -58,6 +60,7 @@ class Route:
                     return tuple(sorted({*found, self.api}))
         return (self.api,)
 
+    @functools.cached_property
     def action(self) -> str:
         lits = [s for s in self.segments if not s.startswith("{")]
         try:
