@@ -212,3 +212,18 @@ def test_documented_signatures_match_the_code(doc: Any) -> None:
     assert not wrong, "\n".join(wrong)
     if doc == COMPONENTS_DOC:
         assert checked >= 20, checked
+
+
+def test_documented_component_outputs_and_attributes_exist() -> None:
+    """Each component section's `Outputs: ...` paragraph names attributes the component sets."""
+    text = COMPONENTS_DOC.read_text()
+    sections = re.findall(r"^### (\w+) \(`(components\.\w+)`\)\n(.*?)(?=^### |^## )", text, flags=re.S | re.M)
+    assert len(sections) == 5
+    missing = []
+    for cls_name, module, body in sections:
+        source = inspect.getsource(getattr(importlib.import_module(module), cls_name))
+        paragraph = body.split("Outputs:", 1)[1].split("\n\n", 1)[0]
+        names = re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", paragraph))
+        assert names, cls_name
+        missing += [f"{cls_name}.{n}" for n in names if f"self.{n} =" not in source]
+    assert not missing, missing

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.engine import REPO_ROOT
 
@@ -32,8 +33,8 @@ def python_version(python: str) -> str:
     return out.stdout.strip()
 
 
-def _run(cmd: list[str], **kwargs: object) -> None:
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, **kwargs)  # type: ignore[call-overload]
+def _run(cmd: list[str], **kwargs: Any) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, **kwargs)
     if proc.returncode != 0:
         raise AssertionError(
             f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
