@@ -704,11 +704,11 @@ class Scenario:
     def teardown(self) -> None:
         az, ra, rg = self.az, self.ra, self.rg
         for kind, name, missing in (
-            ("streaming-locator", "loc1", "ResourceNotFound"),
-            ("streaming-locator", "loc2", "ResourceNotFound"),
-            ("streaming-locator", "loc-live", "ResourceNotFound"),
-            ("streaming-locator", "loc-drm", "ResourceNotFound"),
-            ("streaming-locator", "loc-filtered", "ResourceNotFound"),
+            ("streaming-locator", "loc1", "NotFound"),
+            ("streaming-locator", "loc2", "NotFound"),
+            ("streaming-locator", "loc-live", "NotFound"),
+            ("streaming-locator", "loc-drm", "NotFound"),
+            ("streaming-locator", "loc-filtered", "NotFound"),
             ("streaming-policy", "sp-envelope", "ResourceNotFound"),
             ("streaming-policy", "sp-cenc", "ResourceNotFound"),
             ("content-key-policy", "ckp-token", "ResourceNotFound"),
