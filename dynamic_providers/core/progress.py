@@ -19,6 +19,16 @@ from .errors import MediaError
 
 _engine: Any = None
 _engine_lock = threading.Lock()
+_stderr_lock = threading.Lock()
+
+
+def stderr_line(text: str) -> None:
+    """One whole line on stderr. The engine turns each stderr line of the provider into one message, and
+    `print` writes the text and its newline separately, so two threads printing at once could merge two
+    messages into one line (a tagged line would then not start with its tag)."""
+    with _stderr_lock:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
 
 
 def _engine_stub() -> Any:
@@ -49,7 +59,7 @@ def say(message: str, *, warning: bool = False) -> None:
             return
     except Exception:  # noqa: BLE001 - fall back to stderr
         pass
-    print(("warning: " if warning else "info: ") + message, file=sys.stderr, flush=True)
+    stderr_line(("warning: " if warning else "info: ") + message)
 
 
 class Progress:

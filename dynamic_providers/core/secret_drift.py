@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any
+
+from .progress import stderr_line
 
 FINGERPRINT_PREFIX = "hmac-sha256:"
 DRIFT_TAG = "secret-drift:"
@@ -124,4 +125,4 @@ def say(message: str, once_key: str | None = None) -> None:
             if once_key in _SAID:
                 return
             _SAID.add(once_key)
-    print(re.sub(r"\s+", " ", message).strip(), file=sys.stderr, flush=True)
+    stderr_line(re.sub(r"\s+", " ", message).strip())
