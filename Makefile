@@ -12,7 +12,7 @@ EMULATOR_ENV := $(PY) -m emulator env --state-dir .emulator --principal $(PRINCI
 # about 4 per live event (its outputs wait for its lock) plus the rest of the stage. Yours wins if set.
 export PULUMI_PARALLEL ?= 64
 
-.PHONY: help venv node cli emulator emulator-stop stack up preview drift refresh down inventory test test-pythons \
+.PHONY: help venv node cli emulator emulator-stop stack stack-exists up preview drift refresh down inventory test test-pythons \
 	lint lock bench faults conformance
 
 help:
@@ -52,6 +52,12 @@ endef
 stack: venv
 	@$(PULUMI) stack select --create $(STACK) >/dev/null
 
+# Read-only targets select the stack and never create one: a mistyped STACK or a stage never deployed is an
+# error, not a new empty stack written to the shared backend by a drift job.
+stack-exists: venv
+	@$(PULUMI) stack select $(STACK) >/dev/null 2>&1 || { \
+		echo "error: stack '$(STACK)' does not exist in this backend; 'make up STACK=$(STACK)' creates it" >&2; exit 2; }
+
 up: venv $(if $(filter local,$(STACK)),emulator) stack
 	$(call with_env,$(PULUMI) up --yes --refresh --stack $(STACK))
 	$(call with_env,$(PULUMI) stack output --stack $(STACK))
@@ -62,19 +68,19 @@ preview: venv stack $(if $(filter local,$(STACK)),emulator)
 # The engine's drift preview, plus secret drift and the entities in the stack's accounts that it does not
 # manage; exit 0 clean, 1 drift, 2 error, 3 nothing drifted but some secrets could not be checked (Reader).
 # make itself fails with 2 for any of 1-3, so a Reader's pipeline passes ARGS=--unchecked-ok (3 becomes 0).
-drift: venv stack $(if $(filter local,$(STACK)),emulator)
+drift: venv stack-exists $(if $(filter local,$(STACK)),emulator)
 	$(call with_env,$(PY) -m explorer drift --stack $(STACK) $(ARGS))
 
 # Every entity of the stack's accounts: state, managing resource or UNMANAGED, what costs money now.
 # ARGS="--json" for pipelines.
-inventory: venv stack $(if $(filter local,$(STACK)),emulator)
+inventory: venv stack-exists $(if $(filter local,$(STACK)),emulator)
 	$(call with_env,$(PY) -m explorer inventory --stack $(STACK) $(ARGS))
 
-refresh: venv stack $(if $(filter local,$(STACK)),emulator)
+refresh: venv stack-exists $(if $(filter local,$(STACK)),emulator)
 	$(call with_env,$(PULUMI) refresh --yes --diff --stack $(STACK))
 
 # Refused (before anything is deleted) while the stack's accounts hold entities it does not manage.
-down: venv stack $(if $(filter local,$(STACK)),emulator)
+down: venv stack-exists $(if $(filter local,$(STACK)),emulator)
 	$(call with_env,$(PY) -m explorer destroy-check --stack $(STACK))
 	$(call with_env,$(PULUMI) destroy --yes --stack $(STACK))
 	$(if $(filter local,$(STACK)),$(PY) -m emulator stop --state-dir .emulator)

@@ -109,3 +109,29 @@ def test_local_stage_on_azblob_backend_with_a_locked_out_second_up(
     assert not proj.preview(expect_no_changes=True).check().changed
     proj.destroy().check()
     assert proj.resources() == []
+
+
+@pytest.mark.parametrize("target", ["drift", "inventory", "refresh", "down"])
+def test_read_only_targets_never_create_a_stack(
+    target: str, tmp_path: Path, pulumi_cli_dir: Path, connection: dict[str, Any]
+) -> None:
+    """A nightly drift job with a mistyped or never-deployed STACK fails naming it, instead of writing a new
+    empty stack into the team's shared state (and then reporting a whole stage "to create")."""
+    import os
+
+    from tests.engine import REPO_ROOT
+
+    storage, url = azblob_env(connection)
+    env = {**os.environ, **storage, "PULUMI_BACKEND_URL": url, "PULUMI_HOME": str(tmp_path / "home")}
+    stack = f"nosuch{uuid.uuid4().hex[:6]}"
+    done = subprocess.run(
+        ["make", "--no-print-directory", target, f"STACK={stack}"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0, done.stdout
+    assert f"stack '{stack}' does not exist" in done.stderr and f"make up STACK={stack}" in done.stderr
+    assert _blobs(connection, url) == [], "a read-only target wrote to the backend"
