@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from dynamic_providers.core import ownership
+from dynamic_providers.validate.regions import normalize_region
 
 from .stack import ToolError, pulumi
 
@@ -126,7 +127,8 @@ def export_account(
         key_delivery["ipAllowList"] = list(access.ip_allow_list)
     env: dict[str, Any] = {
         "stage": stage,
-        "location": acct.location,
+        # the service answers "West Europe"; stage configs name regions as ARM does (westeurope)
+        "location": normalize_region(acct.location),
         "adopt": True,
         "tags": _tags(acct),
         "resourceGroup": {"name": rg, "create": False},
@@ -198,7 +200,7 @@ def export_account(
             kind,
             obj,
             _body(obj),
-            location=obj.location,
+            location=normalize_region(obj.location),
             tags=_tags(obj),
             runState=run_state,
             **extra,

@@ -30,6 +30,7 @@ from .errors import MediaError, install_concise_errors, is_transient_409, one_li
 from .locks import entity_lock
 from .normalize import (
     changed_paths,
+    comparable,
     equal,
     floats_to_ints,
     get_path,
@@ -223,7 +224,7 @@ class ArmResourceProvider(ResourceProvider):
     ) -> bool:
         if old is None:
             return not equal(self.body(new), project(self.body(new), live_body, set(self.spec.keep_desired)))
-        return not equal(self.body(new), self.body(old))
+        return not equal(comparable(self.body(new)), comparable(self.body(old)))
 
     # ------------------------------------------------------------------ SDK helpers
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -440,6 +441,7 @@ class ArmResourceProvider(ResourceProvider):
 
     def changed_keys(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         keys = sorted((set(old) | set(new)) - set(ALWAYS_IGNORED) - {INPUTS_KEY})
+        old, new = comparable(old), comparable(new)
         return [k for k in keys if not equal(old.get(k), new.get(k))]
 
     def _diff(self, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

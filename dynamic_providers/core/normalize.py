@@ -4,12 +4,32 @@ secret paths, unknown detection."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from ..validate.regions import normalize_region
+
 Path = tuple[str, ...]
+
+SPELLINGS: dict[str, Callable[[str], str]] = {"location": normalize_region}
+"""Top-level ARM fields whose spelling the service rewrites, with the form two spellings compare in (other
+strings compare ignoring case). Every response names a location by its display name ("East Asia" for
+"eastasia", "Central US" for "centralus" in the Azure CLI recordings) and any spelling may be sent: they are
+one region, so neither refresh nor diff may see a change; another region still is one."""
+
+
+def same_spelling(path: str, a: str, b: str) -> bool:
+    """Whether two strings at `path` ("location", "properties.x") say the same thing to the service."""
+    key = SPELLINGS.get(path, str.lower)
+    return key(a) == key(b)
+
+
+def comparable(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` (inputs or an ARM body) with the fields of SPELLINGS in the form they compare in."""
+    return {k: SPELLINGS[k](v) if k in SPELLINGS and isinstance(v, str) else v for k, v in body.items()}
 
 
 def is_unknown(v: Any) -> bool:
@@ -110,8 +130,9 @@ def project(desired: Any, live: Any, keep: set[str] | None = None, prefix: str =
     """Return `live` restricted to the shape of `desired`.
 
     Keys the user did not set (server defaults, read-only fields) are dropped; keys the service does not
-    return (secrets, write-only fields; listed in `keep`) keep the desired value; strings equal ignoring
-    case keep the desired spelling, so enum casing never causes perpetual diffs."""
+    return (secrets, write-only fields; listed in `keep`) keep the desired value; strings the service takes
+    as the same (`same_spelling`: enums in any case, a location as ARM name or display name) keep the
+    desired spelling, so neither causes perpetual diffs."""
     keep = keep or set()
     if prefix in keep:
         return desired
@@ -138,7 +159,7 @@ def project(desired: Any, live: Any, keep: set[str] | None = None, prefix: str =
         if len(desired) == len(live):
             return [project(d, x, keep, f"{prefix}[*]") for d, x in zip(desired, live, strict=True)]
         return live
-    if isinstance(desired, str) and isinstance(live, str) and desired.lower() == live.lower():
+    if isinstance(desired, str) and isinstance(live, str) and same_spelling(prefix, desired, live):
         return desired
     return live
 

@@ -273,6 +273,25 @@ def test_diff_update_in_place_vs_replace():
     assert d.changes and d.replaces == []
 
 
+@pytest.mark.parametrize("provider", [LiveEventProvider, StreamingEndpointProvider])
+def test_diff_a_respelled_region_is_no_change_another_region_replaces(provider):
+    p = provider()
+    inputs = (
+        le_inputs()
+        if provider is LiveEventProvider
+        else dict(BASE, streaming_endpoint_name="se1", location="westeurope", scale_units=0)
+    )
+    olds, _ = outs_for(p, inputs)
+    for spelling in ("West Europe", "WestEurope", "WESTEUROPE"):
+        d = p.diff("id", olds, p.check({}, dict(inputs, location=spelling)).inputs)
+        assert d.changes is False and d.replaces == [], spelling
+    d = p.diff("id", olds, p.check({}, dict(inputs, location="North Europe")).inputs)
+    assert d.changes and d.replaces == ["location"]
+    # refresh: the service's "West Europe" keeps the program's spelling; another region is the live one
+    assert project({"location": "westeurope"}, {"location": "West Europe"}) == {"location": "westeurope"}
+    assert project({"location": "westeurope"}, {"location": "North Europe"}) == {"location": "North Europe"}
+
+
 def test_diff_unknown_create_only_forces_replace():
     p = LiveOutputProvider()
     base = dict(
