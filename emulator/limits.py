@@ -16,6 +16,7 @@ from typing import Any
 import isodate
 
 from .errors import ArmError
+from .regions import region_key
 
 # Regions Microsoft.Media was offered in (public, US Government, China).
 _REGIONS_TEXT = """
@@ -52,7 +53,7 @@ def _get(doc: Any, *keys: str) -> Any:
 
 def _location(body: dict[str, Any]) -> None:
     loc = body.get("location")
-    if isinstance(loc, str) and loc.replace(" ", "").lower() not in REGIONS:
+    if isinstance(loc, str) and region_key(loc) not in REGIONS:
         raise ArmError(
             400,
             "LocationNotAvailableForResourceType",

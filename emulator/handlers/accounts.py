@@ -9,13 +9,15 @@ from ..app import API_ACCOUNTS, Ctx, Response
 from ..errors import ArmError
 from ..models import accounts
 from ..models.accounts import KIND, PEC
+from ..regions import region_key
 from ..service import now_iso
 from .common import find_op, op_times
 from .crud import get_item
 
 
 def _status_urls(ctx: Ctx, op: dict[str, Any], location: str) -> dict[str, str]:
-    base = f"/subscriptions/{ctx.sub}/providers/Microsoft.Media/locations/{location}"
+    # the URL names the region as ARM does (westeurope), not as the body spells it (West Europe)
+    base = f"/subscriptions/{ctx.sub}/providers/Microsoft.Media/locations/{region_key(location)}"
     return {
         "Azure-AsyncOperation": ctx.url(f"{base}/mediaServicesOperationStatuses/{op['op_id']}", API_ACCOUNTS),
         "Location": ctx.url(f"{base}/mediaServicesOperationResults/{op['op_id']}", API_ACCOUNTS),

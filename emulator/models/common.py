@@ -8,6 +8,7 @@ from typing import Any
 from .. import validation
 from ..errors import ArmError
 from ..kinds import KINDS
+from ..regions import display_name
 from ..service import now_iso
 from ..state import Store
 
@@ -15,11 +16,15 @@ from ..state import Store
 def decorate(
     kind: str, rid: str, body: dict[str, Any], principal: str, existing: dict[str, Any] | None
 ) -> None:
-    """ARM's id, name, type and systemData (``principal`` made the change)."""
+    """ARM's id, name, type and systemData (``principal`` made the change); a location as the service
+    spells it: the region's display name, whichever spelling was sent (``centralus`` -> ``Central US`` in
+    every Azure CLI recording, PUT answers, GET and lists alike, 2018-07-01 as 2021-06-01)."""
     k = KINDS[kind]
     body["id"] = rid
     body["name"] = rid.rsplit("/", 1)[-1]
     body["type"] = k.type
+    if isinstance(body.get("location"), str):
+        body["location"] = display_name(body["location"])
     ts = now_iso()
     system: dict[str, Any] = (
         copy.deepcopy(dict(existing["systemData"]))

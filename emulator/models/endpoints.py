@@ -9,6 +9,7 @@ from typing import Any
 from .. import validation
 from ..errors import ArmError, conflict
 from ..lro import completion
+from ..regions import region_key
 from ..service import Service, now_iso
 from .common import decorate, deep_merge, props
 
@@ -17,8 +18,7 @@ TRANSITIONAL = ("Starting", "Stopping", "Scaling", "Deleting")
 
 
 def host_name(name: str, account: str, location: str) -> str:
-    region = location.replace(" ", "").lower()
-    return f"{name}-{account}-{region}.streaming.media.azure.net".lower()
+    return f"{name}-{account}-{region_key(location)}.streaming.media.azure.net".lower()
 
 
 def _sku(scale_units: int) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def _check_cdn(svc: Service, body: dict[str, Any]) -> None:
     p = props(body)
     if p.get("cdnEnabled"):
         regions = [r.lower() for r in svc.setting("cdn_unavailable_regions") or []]
-        if str(body.get("location", "")).replace(" ", "").lower() in regions:
+        if region_key(str(body.get("location", ""))) in regions:
             raise ArmError(
                 412,
                 "PreconditionFailed",
@@ -174,7 +174,7 @@ def update(
             "Use the Scale operation to adjust this value."
         )
     loc = patch.get("location")
-    if loc is not None and loc.replace(" ", "").lower() != existing["location"].replace(" ", "").lower():
+    if loc is not None and region_key(loc) != region_key(existing["location"]):
         problems.append("Property 'StreamingEndpoint.Location' is read-only and cannot be changed.")
     if problems:
         raise ArmError(400, "InvalidPropertyValue", "; \n".join(problems))

@@ -12,6 +12,7 @@ import isodate
 
 from ..errors import ArmError, conflict
 from ..lro import completion
+from ..regions import region_key
 from ..service import Service, new_id, now_iso
 from ..storage import streaming_files
 from ..validation import lookup
@@ -51,7 +52,7 @@ def _same(a: Any, b: Any) -> bool:
 def _endpoints(body: dict[str, Any], account: str, location: str) -> None:
     p = props(body)
     name = body["name"].lower()
-    region = location.replace(" ", "").lower()
+    region = region_key(location)
     host = f"{p.get('hostnamePrefix') or name + '-' + account}".lower()
     token = p["input"].get("accessToken", "")
     if str(p["input"].get("streamingProtocol", "")).lower() == "rtmp":
@@ -141,7 +142,7 @@ def update_event(
         if not _same(new, lookup(existing, dotted)):
             changed.append(dotted)
     loc = patch.get("location")
-    if loc is not None and not _same(loc.replace(" ", ""), existing["location"].replace(" ", "")):
+    if loc is not None and region_key(loc) != region_key(existing["location"]):
         changed.append("location")
     if changed:
         raise ArmError(

@@ -22,6 +22,7 @@ from typing import Any
 from azure.storage.blob import ContainerClient
 
 from emulator.launcher import RunningEmulator, start_emulator
+from emulator.regions import display_name
 from tests.conformance.azcli import AzCli, Tally
 
 REPO = Path(__file__).resolve().parents[2]
@@ -164,6 +165,7 @@ class Scenario:
             expect={
                 "name": ACCOUNT,
                 "id": self.account_id,
+                "location": display_name(self.conn["location"]),  # sent westeurope, answered West Europe
                 "storageAccounts.0.type": "Primary",
                 "storageAccounts.0.id": storage,
                 "tags.env": "conformance",
@@ -511,6 +513,7 @@ class Scenario:
             f"ams streaming-endpoint create {ra} -n se1 --scale-units 1 --description edge",
             expect={
                 "name": "se1",
+                "location": display_name(self.conn["location"]),
                 "resourceState": "Stopped",
                 "scaleUnits": 1,
                 "sku.name": "Premium",
@@ -549,6 +552,7 @@ class Scenario:
             " --tags show=news",
             expect={
                 "name": "le1",
+                "location": display_name(self.conn["location"]),
                 "resourceState": "Stopped",
                 "input.streamingProtocol": "RTMP",
                 "tags.show": "news",

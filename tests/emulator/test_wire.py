@@ -94,6 +94,43 @@ def test_account_lro_wire(client: AzureMediaServices, conn: dict[str, Any]) -> N
     assert raw("DELETE", "", api="2021-11-01").status_code == 204
 
 
+def test_locations_are_answered_as_the_regions_display_name(
+    client: AzureMediaServices, conn: dict[str, Any]
+) -> None:
+    """As every Azure CLI recording shows (sent ``centralus``, answered ``Central US``): PUT answers, GET
+    and lists, whatever the spelling and api-version; the same region respelled is no change of location."""
+    name = unique("loc")
+    raw = Raw(client, conn, name)
+    storage = {"storageAccounts": [{"id": conn["storage_account_id"], "type": "Primary"}]}
+    sync = raw("PUT", "", api="2021-06-01", body={"location": "eastasia", "properties": storage})
+    assert sync.status_code == 201 and sync.json()["location"] == "East Asia"
+    lro = raw("PUT", "", api="2023-01-01", body={"location": "EastAsia", "properties": storage})
+    assert lro.json()["location"] == "East Asia"
+    assert "/locations/eastasia/mediaServicesOperationStatuses/" in lro.headers["Azure-AsyncOperation"]
+    wait(raw, lro.headers["Azure-AsyncOperation"])
+    assert raw("GET", "", api="2018-07-01").json()["location"] == "East Asia"
+    assert raw("GET", "/streamingEndpoints/default").json()["location"] == "East Asia"
+
+    event = {"location": "eastasia", "properties": {"input": {"streamingProtocol": "RTMP"}}}
+    created = raw("PUT", "/liveEvents/le1", api="2018-07-01", body=event, autoStart="false")
+    assert created.json()["location"] == "East Asia"
+    se_body = {"location": "EAST ASIA", "properties": {"scaleUnits": 0}}
+    endpoint = raw("PUT", "/streamingEndpoints/se1", body=se_body)
+    assert endpoint.json()["location"] == "East Asia"
+    wait(raw, created.headers["Azure-AsyncOperation"])
+    wait(raw, endpoint.headers["Azure-AsyncOperation"])
+    for collection in ("liveEvents", "streamingEndpoints"):
+        assert {i["location"] for i in raw("GET", f"/{collection}").json()["value"]} == {"East Asia"}
+    same = raw("PATCH", "/liveEvents/le1", body={"location": "eastasia", "tags": {"a": "b"}})
+    assert same.status_code == 202 and same.json()["location"] == "East Asia"
+    wait(raw, same.headers["Azure-AsyncOperation"])
+    moved = raw("PATCH", "/liveEvents/le1", body={"location": "westus"})
+    assert moved.status_code == 400 and "location" in moved.json()["error"]["message"]
+    moved = raw("PATCH", "/streamingEndpoints/se1", body={"location": "West US"})
+    assert moved.status_code == 400 and "Location" in moved.json()["error"]["message"]
+    assert raw("DELETE", "", api="2021-11-01").status_code == 200
+
+
 def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str, Any], account: str) -> None:
     raw = Raw(client, conn, account)
     a = unique("a")

@@ -5,8 +5,9 @@ names mapped to fresh ones and the subscription, resource group, storage account
 the emulator's. Polls follow the Azure-AsyncOperation URL the emulator itself answered, until the
 operation leaves InProgress (the recorded client polled the same way). Compared per interaction:
 status code, error code, states (resourceState/provisioningState/status), which async headers are
-present, the top-level and `properties` key sets, the keys of a listed item (`item_keys`) and how many
-items a list holds (`count`).
+present, the top-level and `properties` key sets, the keys of a listed item (`item_keys`), how many
+items a list holds (`count`) and the location: every recording answers it as the region's display name
+(sent ``centralus``, answered ``Central US``), so the emulator's must be ``regions.display_name`` of its own.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from azure.mgmt.media import AzureMediaServices
 from azure.storage.blob import BlobServiceClient
 
 from emulator import storage
+from emulator.regions import display_name
 
 RECORDINGS = Path(__file__).parent / "recordings"
 ASYNC_HEADERS = ("azure-asyncoperation", "location")
@@ -99,6 +101,9 @@ def _compare(expected: dict[str, Any], resp: HttpResponse, names: dict[str, str]
         got = body.get(name, props.get(name))
         if got != want:
             diffs.append(f"{name} {got} (recorded {want})")
+    for label, have in (("location", body), ("item location", _listed_item(body, names))):
+        if "location" in have and have["location"] != names["location_display"]:
+            diffs.append(f"{label} {have['location']!r} (recorded: the display name)")
     sets: tuple[tuple[str, Any, dict[str, Any]], ...] = (
         ("keys", expected.get("keys"), body),
         ("properties", expected.get("properties"), props),
@@ -135,6 +140,7 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
     names.update(
         {
             "location": conn["location"],
+            "location_display": display_name(conn["location"]),
             "storage_account_id": conn["storage_account_id"],
             "storage_account_name": conn["storage_account_name"],
             "tomorrow": (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)).isoformat(),
