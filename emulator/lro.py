@@ -34,9 +34,13 @@ class LroEngine:
     def store(self) -> Any:
         return self.app.store
 
-    def ensure_free(self, group_key: str, what: str) -> None:
+    def ensure_free(self, group_key: str, what: str, answer: tuple[str, str] | None = None) -> None:
+        """Refuse a second operation on ``group_key`` while one runs: 409 with ``answer`` (code, message)
+        where the service's own is recorded, else AnotherOperationInProgress naming the running one."""
         self.advance()
         busy = self.store.ops_in_progress_for_group(group_key)
+        if busy and answer:
+            raise ArmError(409, *answer)
         if busy:
             op = busy[0]
             raise ArmError(

@@ -24,7 +24,7 @@ def create(ctx: Ctx) -> Response:
     auto_start = (ctx.q("autoStart") or "").lower() == "true"
     if existing is not None:
         merged, op = endpoints.update(ctx.app, rid, existing, parsed, ctx.principal)
-        return 200, _headers(ctx, op, rid), merged
+        return 200, _headers(ctx, op, rid) if op else {}, merged
     op = endpoints.create(ctx.app, rid, account_rid, account, parsed, ctx.principal, auto_start)
     return shapes.created_status(ctx.api_version), _headers(ctx, op, rid), parsed
 
@@ -35,6 +35,8 @@ def update(ctx: Ctx) -> Response:
         raise ctx.not_found(KIND)
     patch = validation.parse("StreamingEndpoint", ctx.json(), partial=True)
     merged, op = endpoints.update(ctx.app, rid, existing, patch, ctx.principal)
+    if op is None:
+        return 200, {}, merged
     return 202, _headers(ctx, op, rid), merged
 
 

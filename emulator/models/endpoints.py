@@ -15,6 +15,14 @@ from .common import decorate, deep_merge, props
 
 KIND = "streamingendpoint"
 TRANSITIONAL = ("Starting", "Stopping", "Scaling", "Deleting")
+# A PATCH that changes these runs as an operation (202: test_ams_streaming_endpoint_update, 2022, CDN
+# provider StandardVerizon -> PremiumVerizon); any other change is applied at once (200, no operation:
+# every akamai key PATCH of test_ams_streaming_endpoint_create_with_akamai[_without_ips], 2019-2022,
+# api-versions 2018-07-01, 2020-05-01 and 2021-11-01, the last on the same day as that 202).
+CDN_MEMBERS = ("cdnEnabled", "cdnProvider", "cdnProfile")
+# The service's answer to a second operation while one runs ("Origin": the endpoint's earlier name;
+# recording test_ams_streaming_endpoint_start_stop, a stop while Starting).
+BUSY = ("OperationInProgress", "There is another operation already in progress on the Origin.")
 
 
 def host_name(name: str, account: str, location: str) -> str:
@@ -140,7 +148,9 @@ def create(
         {
             "hostName": host_name(name, account["name"], body["location"]),
             "provisioningState": "InProgress",
-            "resourceState": "Starting" if auto_start else "Stopped",
+            # Stopped also with autoStart (recordings test_ams_streaming_endpoint_stop/_stop_async,
+            # 2020 and 2022); the operation then leaves it Running
+            "resourceState": "Stopped",
             "created": ts,
             "lastModified": ts,
             "freeTrialEndTime": "0001-01-01T00:00:00Z",
@@ -157,9 +167,10 @@ def create(
 
 def update(
     svc: Service, rid: str, existing: dict[str, Any], patch: dict[str, Any], principal: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Merge ``patch`` into the endpoint and begin its update operation: (new body, operation)."""
-    svc.lro.ensure_free(rid, f"streaming endpoint '{existing['name']}'")
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Merge ``patch`` into the endpoint: (new body, its update operation, or None when a change that
+    leaves the CDN alone was applied at once)."""
+    svc.lro.ensure_free(rid, f"streaming endpoint '{existing['name']}'", BUSY)
     state = existing["properties"].get("resourceState")
     if state in TRANSITIONAL:
         raise conflict(
@@ -190,15 +201,17 @@ def update(
         )
     _check_cdn(svc, merged)
     decorate(KIND, rid, merged, principal, existing)
-    merged["properties"]["provisioningState"] = "InProgress"
-    merged["properties"]["lastModified"] = now_iso()
+    p, before = merged["properties"], existing["properties"]
+    cdn_changed = any(p.get(k) != before.get(k) for k in CDN_MEMBERS)
+    p["provisioningState"] = "InProgress" if cdn_changed else "Succeeded"
+    p["lastModified"] = now_iso()
     svc.store.replace_body(rid, merged)
-    return merged, _start_op(svc, rid, merged, existing, "update")
+    return merged, _start_op(svc, rid, merged, existing, "update") if cdn_changed else None
 
 
 def delete(svc: Service, rid: str, body: dict[str, Any]) -> dict[str, Any]:
     """Begin deleting a stopped endpoint; returns the operation."""
-    svc.lro.ensure_free(rid, f"streaming endpoint '{body['name']}'")
+    svc.lro.ensure_free(rid, f"streaming endpoint '{body['name']}'", BUSY)
     state = body["properties"].get("resourceState")
     if state != "Stopped":
         raise conflict(
@@ -217,7 +230,7 @@ def act(
 ) -> dict[str, Any] | None:
     """Begin start/stop/scale (``read_input``: the action's request body, read after the busy check);
     returns the operation, None when it was done at once."""
-    svc.lro.ensure_free(rid, f"streaming endpoint '{body['name']}'")
+    svc.lro.ensure_free(rid, f"streaming endpoint '{body['name']}'", BUSY)
     state = body["properties"].get("resourceState")
     before = copy.deepcopy(body)
     params: dict[str, Any] = {}

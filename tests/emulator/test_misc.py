@@ -77,7 +77,7 @@ def test_streaming_endpoint_one_lro(
         client.streaming_endpoints.begin_scale(
             rg, account, "default", m.StreamingEntityScaleUnit(scale_unit=1)
         )
-    assert err.value.error.code == "AnotherOperationInProgress"
+    assert err.value.error.code == "OperationInProgress"
     got.description = "x"
     with pytest.raises(ResourceExistsError):
         client.streaming_endpoints.begin_update(rg, account, "default", got)

@@ -83,7 +83,7 @@ def test_live_lifecycle_and_sequencing(media_project, connection, arm_env, slow_
     proj.write_program(program(connection, acct, 1))
 
     up = proj.up().check()
-    assert "HTTP 409" not in up.output and "AnotherOperationInProgress" not in up.output
+    assert "HTTP 409" not in up.output and "OperationInProgress" not in up.output
     ops = slow_lros.operations()
     g1, g2 = _group(ops, acct, "ev1"), _group(ops, acct, "ev2")
     assert len([o for o in g1 if o["kind"].lower() == "liveoutput"]) == 3
@@ -199,7 +199,7 @@ dp.LiveOutput('out', resource_group_name=RG, account_name=A, live_event_name=ev.
         t0 = time.monotonic()
         up = proj.up().check()
         assert time.monotonic() - t0 >= 1
-        assert "AnotherOperationInProgress" not in up.output
+        assert "OperationInProgress" not in up.output
     finally:
         emulator.admin.set_durations(**{"liveevent.start": before})
     # the run state drifted (Running, started elsewhere): refresh reports it

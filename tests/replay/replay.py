@@ -120,11 +120,6 @@ def _compare(expected: dict[str, Any], resp: HttpResponse, names: dict[str, str]
     return diffs
 
 
-def _running(client: AzureMediaServices, status_url: str) -> bool:
-    resp = client._client.send_request(HttpRequest("GET", status_url))
-    return resp.status_code == 200 and resp.json().get("status") == "InProgress"
-
-
 def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list[Outcome]:
     doc = json.loads(path.read_text())
     subscription = f"/subscriptions/{conn['subscription_id']}"
@@ -158,10 +153,6 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
             container, blob = _substitute(step["upload"], names).split("/", 1)
             _blobs(conn).get_blob_client(container, blob).upload_blob(b"recorded upload", overwrite=True)
             continue
-        if step.get("settle") and ASYNC_HEADERS[0] in last:
-            # the recorded service had answered synchronously: let the emulator's operation finish first
-            while _running(client, last[ASYNC_HEADERS[0]]):
-                time.sleep(0.05)
         if step.get("poll"):
             header = "location" if step["poll"] == "location" else ASYNC_HEADERS[0]
             label = f"GET <{header}>"

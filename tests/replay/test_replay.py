@@ -20,8 +20,10 @@ KNOWN = json.loads((Path(__file__).parent / "known_differences.json").read_text(
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulator]:
-    # Jobs move one state per step: long enough that the recorded Canceling outlasts five deletes.
-    emu = start_emulator(tmp_path_factory.mktemp("replay"), durations={**FAST, "job.step": 1.0})
+    # Jobs move one state per step: long enough that the recorded Canceling outlasts five deletes;
+    # an endpoint start/stop long enough that the show right after a --no-wait one sees Starting/Stopping.
+    slow = {"job.step": 1.0, "streamingendpoint.start": 1.0, "streamingendpoint.stop": 1.0}
+    emu = start_emulator(tmp_path_factory.mktemp("replay"), durations={**FAST, **slow})
     yield emu
     emu.stop()
 
