@@ -51,7 +51,7 @@ def quota(events: int) -> int:
     return max(rules.DEFAULT_LIVE_EVENT_QUOTA, events)
 
 
-def reference_doc(connection: dict[str, Any], events: int) -> dict[str, Any]:
+def reference_doc(connection: dict[str, Any], events: int, run_state: str = "Running") -> dict[str, Any]:
     doc = local_stage_doc(connection)
     env = doc["config"]["ams-media:environment"]
     base = env["transforms"]
@@ -64,7 +64,7 @@ def reference_doc(connection: dict[str, Any], events: int) -> dict[str, Any]:
             "name": f"channel{i + 1}",
             "protocol": "RTMP",
             "encoding": {"type": "PassthroughStandard"},
-            "runState": "StandBy",
+            "runState": run_state,
             "outputs": [
                 {"name": f"out{j + 1}", "archiveWindow": "PT1H", "manifestName": f"channel{i + 1}-out{j + 1}"}
                 for j in range(OUTPUTS_PER_EVENT)
@@ -125,7 +125,9 @@ def lro_figures(ops: list[dict[str, Any]]) -> tuple[int, int]:
     return max_overlap([(op["start"], op["end"]) for op in ops]), per_event
 
 
-def measure(events: int, work: Path, parallel: str, *, checkpoints: bool = True) -> dict[str, Any]:
+def measure(
+    events: int, work: Path, parallel: str, run_state: str, *, checkpoints: bool = True
+) -> dict[str, Any]:
     """One `up` and `destroy` of the reference stage with `events` live events on a fresh emulator. With
     checkpoints=False the engine writes the state only at the end (PULUMI_SKIP_CHECKPOINTS, unsafe for
     real use): a reference for how much of the wall time goes to its per-step state writes."""
@@ -142,7 +144,7 @@ def measure(events: int, work: Path, parallel: str, *, checkpoints: bool = True)
         if not checkpoints:
             env["PULUMI_SKIP_CHECKPOINTS"] = "true"
         project = PulumiProject(work / f"project-{name}", project="ams-media", stack="local", env=env)
-        write_stage_program(project, reference_doc(conn, events))
+        write_stage_program(project, reference_doc(conn, events, run_state))
         project.ensure_stack()
         row: dict[str, Any] = {"events": events, "label": str(events) if checkpoints else f"{events}*"}
         resources: list[dict[str, Any]] = []
@@ -156,6 +158,11 @@ def measure(events: int, work: Path, parallel: str, *, checkpoints: bool = True)
             ops = [o for o in admin.operations() if o.get("end") and t0 <= o["start"] <= t1]
             if step == "up":
                 resources = project.resources()
+                # The engine's fixed cost for this stage: the same `up` with nothing to change (CLI, program,
+                # registration, check and diff of every resource, state write), no LRO.
+                n0 = time.time()
+                project.up().check()
+                row["noop"] = time.time() - n0
             path = critical_path(resources, ops, reverse=step == "destroy")
             in_flight, per_event = lro_figures(ops)
             row[step] = {
@@ -182,6 +189,13 @@ def main() -> None:
         action="store_true",
         help="skip the extra run of the largest N with the engine's per-step state writes off",
     )
+    parser.add_argument(
+        "--run-state",
+        choices=("Running", "StandBy"),
+        default="Running",
+        help="the live events' runState (StandBy channels have no live outputs in the service, so their "
+        "outputs' LROs drop out of the measurement)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     parallel = os.environ.get("PULUMI_PARALLEL", "64")
@@ -191,9 +205,9 @@ def main() -> None:
     rows = []
     try:
         for n in args.events:
-            rows.append(measure(n, work, parallel))
+            rows.append(measure(n, work, parallel, args.run_state))
         if not args.no_reference:
-            rows.append(measure(max(args.events), work, parallel, checkpoints=False))
+            rows.append(measure(max(args.events), work, parallel, args.run_state, checkpoints=False))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -208,14 +222,17 @@ def main() -> None:
     )
     print(
         f"{'live events':>11} | {'up wall':>7} {'path':>5} {'ratio':>5} | {'destroy wall':>12} {'path':>5} "
-        f"{'ratio':>5} | {'most LROs in flight':>19} | {'per-event overlap':>17}"
+        f"{'ratio':>5} | {'most LROs in flight':>19} | {'per-event overlap':>17} | {'no-op up':>8} | "
+        f"{'up beyond path + no-op':>22}"
     )
     for row in rows:
         up, down = row["up"], row["destroy"]
         print(
             f"{row['label']:>11} | {up['wall']:7.1f} {up['path']:5.1f} {up['ratio']:5.2f} | "
             f"{down['wall']:12.1f} {down['path']:5.1f} {down['ratio']:5.2f} | "
-            f"{max(up['in_flight'], down['in_flight']):>19} | {max(up['per_event'], down['per_event']):>17}"
+            f"{max(up['in_flight'], down['in_flight']):>19} | "
+            f"{max(up['per_event'], down['per_event']):>17} | "
+            f"{row['noop']:8.1f} | {up['wall'] - up['path'] - row['noop']:22.1f}"
         )
     if not args.no_reference:
         print(
@@ -224,6 +241,11 @@ def main() -> None:
             "rewrites the whole state at the start and end of every step, one write at a time, so that cost "
             "grows with the stage's size."
         )
+    print(
+        "no-op up = the same `up` again with nothing to change: the engine's fixed cost for this stage (CLI, "
+        "program, registration,\ncheck and diff of every resource, state write); the last column is what "
+        "the `up` took beyond its path and that cost."
+    )
     print(
         "path = the computed critical path (the LROs the emulator ran, one at a time per live event, "
         "dependencies from the state;\nthe engine's destroy runs deletes in dependency levels, each level "

@@ -472,13 +472,15 @@ class ArmResourceProvider(ResourceProvider):
         except Exception as e:  # noqa: BLE001
             raise translate(e, f"create {self._what(inputs)}").with_traceback(None) from None
 
+    # The lock of a live event covers its operations (waiting out others' first), not the reads around
+    # them: a sibling output's PUT starts as soon as this one's LRO has finished, not after two more GETs.
     def _create(self, inputs: dict[str, Any]) -> CreateResult:
         c = clientmod.client()
+        existing = self.get_live(c, inputs)
+        if existing is not None and not inputs.get("adopt"):
+            self.check_owned(existing, inputs)
         with self.locked(inputs):
-            existing = self.get_live(c, inputs)
             if existing is not None:
-                if not inputs.get("adopt"):
-                    self.check_owned(existing, inputs)
                 live = self.take_back(c, inputs, existing)
             else:
                 self.wait_idle(c, inputs)
@@ -489,8 +491,8 @@ class ArmResourceProvider(ResourceProvider):
                 if live is None:
                     live = self.get_live(c, inputs)
                 live = self.after_create(c, inputs, live)
-            live = self.refetch(c, inputs, live)
-            return CreateResult(self.live_id(live, inputs), self.outputs(c, inputs, live))
+        live = self.refetch(c, inputs, live)
+        return CreateResult(self.live_id(live, inputs), self.outputs(c, inputs, live))
 
     def check_owned(self, live: Any, inputs: dict[str, Any]) -> None:
         """Refuse an existing entity unless this resource created it (see core/ownership.py)."""
@@ -603,16 +605,16 @@ class ArmResourceProvider(ResourceProvider):
     def _update(self, olds: dict[str, Any], new: dict[str, Any]) -> UpdateResult:
         c = clientmod.client()
         old = self._inputs_from_outs(olds)
+        live = self.get_live(c, new)
+        if live is None:
+            raise MediaError(
+                f"{self._what(new)} no longer exists (deleted outside Pulumi); "
+                "run `pulumi refresh` and `pulumi up`"
+            )
         with self.locked(new):
-            live = self.get_live(c, new)
-            if live is None:
-                raise MediaError(
-                    f"{self._what(new)} no longer exists (deleted outside Pulumi); "
-                    "run `pulumi refresh` and `pulumi up`"
-                )
             live = self.converge(c, new, live, old)
-            live = self.refetch(c, new, live)
-            return UpdateResult(self.outputs(c, new, live, previous=olds))
+        live = self.refetch(c, new, live)
+        return UpdateResult(self.outputs(c, new, live, previous=olds))
 
     # ------------------------------------------------------------------ delete
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -634,10 +636,10 @@ class ArmResourceProvider(ResourceProvider):
             report(f"{self._what(inputs)} is kept in the service (keep_on_delete); only Pulumi forgets it")
             return
         c = clientmod.client()
+        live = self.get_live(c, inputs)
+        if live is None:
+            return
         with self.locked(inputs):
-            live = self.get_live(c, inputs)
-            if live is None:
-                return
             self.wait_idle(c, inputs)
             self.before_delete(c, inputs, live)
             try:
