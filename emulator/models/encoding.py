@@ -12,11 +12,14 @@ from ..odata import _as_datetime
 from ..service import Service, iso
 from ..storage import streaming_files
 from .common import require_in_account
+from .crud import Entity
 
 JOB_STATES = ["Queued", "Scheduled", "Processing", "Finished"]
 
 
-def prepare_transform(body: dict[str, Any]) -> None:
+def _prepare_transform(
+    svc: Service, account_rid: str, rid: str, body: dict[str, Any], existing: dict[str, Any] | None
+) -> None:
     """Defaults and limits of a transform's outputs."""
     outputs = body.get("properties", {}).get("outputs") or []
     if not outputs:
@@ -87,7 +90,7 @@ def _write_outputs(svc: Service, job: dict[str, Any]) -> None:
                 svc.azurite.write_blobs(asset["properties"]["container"], streaming_files("video"))
 
 
-def prepare_job(
+def _prepare_job(
     svc: Service, account_rid: str, rid: str, body: dict[str, Any], existing: dict[str, Any] | None
 ) -> None:
     """Defaults of a job, and its assets and outputs checked against the account and the transform."""
@@ -119,7 +122,7 @@ def prepare_job(
         o.setdefault("label", f"BuiltInStandardEncoderPreset_{i}")
 
 
-def refuse_deleting_canceling(svc: Service, body: dict[str, Any]) -> None:
+def _refuse_deleting_canceling(svc: Service, account_rid: str, body: dict[str, Any]) -> None:
     state = view(svc, body)["properties"].get("state")
     if state == "Canceling":
         raise ArmError(
@@ -128,6 +131,17 @@ def refuse_deleting_canceling(svc: Service, body: dict[str, Any]) -> None:
             f"The job Delete operation for '{body['id']}' resource failed. The job is in the 'Canceling' "
             "state. Cancel the job or retry after the processing completes.",
         )
+
+
+TRANSFORM = Entity("transform", limit=100, prepare=_prepare_transform)
+JOB = Entity(
+    "job",
+    create_only=True,
+    prepare=_prepare_job,
+    before_delete=_refuse_deleting_canceling,
+    view=view,
+    patchable=("description", "priority", "correlationData"),
+)
 
 
 def cancel(svc: Service, rid: str, body: dict[str, Any]) -> None:
