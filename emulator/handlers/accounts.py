@@ -12,7 +12,7 @@ from ..models.accounts import KIND, PEC
 from ..regions import region_key
 from ..service import now_iso
 from .common import find_op, op_times
-from .crud import get_item
+from .crud import found, get_item
 
 
 def _status_urls(ctx: Ctx, op: dict[str, Any], location: str) -> dict[str, str]:
@@ -37,9 +37,7 @@ def create_or_update(ctx: Ctx) -> Response:
 
 
 def update(ctx: Ctx) -> Response:
-    rid, existing = ctx.resolve(KIND)
-    if existing is None:
-        raise ctx.not_found(KIND)
+    rid, existing = found(ctx, KIND)
     patch = validation.parse("MediaServiceUpdate", ctx.json(), partial=True)
     merged, op = accounts.update(ctx.app, rid, existing, patch, ctx.principal, ctx.api_version)
     if op is None:
@@ -68,17 +66,13 @@ def delete(ctx: Ctx) -> Response:
 
 
 def sync_storage_keys(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
+    _, body = found(ctx, KIND)
     validation.parse("SyncStorageKeysInput", ctx.json() or {})
     return 200, {}, None
 
 
 def list_edge_policies(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
+    _, body = found(ctx, KIND)
     validation.parse("ListEdgePoliciesInput", ctx.json() or {})
     return (
         200,
@@ -155,9 +149,7 @@ def operations_list(ctx: Ctx) -> Response:
 
 
 def pec_list(ctx: Ctx) -> Response:
-    rid, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
+    rid, body = found(ctx, KIND)
     return 200, {}, {"value": ctx.store.children(rid, PEC)}
 
 
@@ -192,9 +184,7 @@ def pec_delete(ctx: Ctx) -> Response:
 
 
 def plr_list(ctx: Ctx) -> Response:
-    rid, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
+    rid, body = found(ctx, KIND)
     return (
         200,
         {},

@@ -9,7 +9,7 @@ from ..app import API_DEFAULT, Ctx, Response
 from ..models import endpoints
 from ..models.endpoints import KIND
 from .common import async_status, operation_location, streaming_lro_headers
-from .crud import get_item, list_children
+from .crud import found, get_item, list_children
 
 
 def _headers(ctx: Ctx, op: dict[str, Any], rid: str) -> dict[str, str]:
@@ -30,9 +30,7 @@ def create(ctx: Ctx) -> Response:
 
 
 def update(ctx: Ctx) -> Response:
-    rid, existing = ctx.resolve(KIND)
-    if existing is None:
-        raise ctx.not_found(KIND)
+    rid, existing = found(ctx, KIND)
     patch = validation.parse("StreamingEndpoint", ctx.json(), partial=True)
     merged, op = endpoints.update(ctx.app, rid, existing, patch, ctx.principal)
     if op is None:
@@ -57,9 +55,7 @@ def delete(ctx: Ctx) -> Response:
 
 
 def _action(ctx: Ctx, action: str) -> Response:
-    rid, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
+    rid, body = found(ctx, KIND)
     op = endpoints.act(ctx.app, rid, body, action, ctx.json)
     if op is None:
         return 200, {}, None
@@ -79,9 +75,7 @@ def scale(ctx: Ctx) -> Response:
 
 
 def skus(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(KIND)
-    if body is None:
-        raise ctx.not_found(KIND)
+    _, body = found(ctx, KIND)
     rt = "Microsoft.Media/mediaservices/streamingEndpoints"
     standard = {
         "resourceType": rt,

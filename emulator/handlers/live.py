@@ -9,7 +9,7 @@ from ..app import API_DEFAULT, Ctx, Response
 from ..models import live
 from ..models.live import EVENT, OUTPUT
 from .common import async_status, operation_location, streaming_lro_headers
-from .crud import get_item, list_children
+from .crud import found, get_item, list_children
 
 
 def _event_headers(ctx: Ctx, op: dict[str, Any], rid: str) -> dict[str, str]:
@@ -35,9 +35,7 @@ def create(ctx: Ctx) -> Response:
 
 
 def update(ctx: Ctx) -> Response:
-    rid, existing = ctx.resolve(EVENT)
-    if existing is None:
-        raise ctx.not_found(EVENT)
+    rid, existing = found(ctx, EVENT)
     patch = validation.parse("LiveEvent", _event_json(ctx), partial=True)
     merged, op = live.update_event(ctx.app, rid, existing, patch, ctx.principal)
     return 202, _event_headers(ctx, op, rid), merged
@@ -60,9 +58,7 @@ def delete(ctx: Ctx) -> Response:
 
 
 def _action(ctx: Ctx, action: str) -> Response:
-    rid, body = ctx.resolve(EVENT)
-    if body is None:
-        raise ctx.not_found(EVENT)
+    rid, body = found(ctx, EVENT)
     params: dict[str, Any] = {}
     if action == "stop":
         data = validation.parse("LiveEventActionInput", ctx.json() or {})

@@ -9,6 +9,7 @@ from ..app import API_DEFAULT, Ctx, Response
 from ..models import tracks
 from ..models.tracks import TRACK
 from .common import find_op, op_times
+from .crud import found, get_item
 
 
 def _track_headers(ctx: Ctx, rid: str, op: dict[str, Any]) -> dict[str, str]:
@@ -30,9 +31,7 @@ def track_put(ctx: Ctx) -> Response:
 
 
 def track_patch(ctx: Ctx) -> Response:
-    rid, existing = ctx.resolve(TRACK)
-    if existing is None:
-        raise ctx.not_found(TRACK)
+    rid, existing = found(ctx, TRACK)
     patch = validation.parse("AssetTrack", ctx.json(), partial=True)
     _, asset = ctx.parent_of(TRACK)
     merged, op = tracks.update(ctx.app, rid, asset, existing, patch, ctx.principal)
@@ -49,18 +48,13 @@ def track_delete(ctx: Ctx) -> Response:
 
 
 def track_update_data(ctx: Ctx) -> Response:
-    rid, existing = ctx.resolve(TRACK)
-    if existing is None:
-        raise ctx.not_found(TRACK)
+    rid, existing = found(ctx, TRACK)
     op = tracks.begin(ctx.app, rid, existing, "updatedata")
     return 202, _track_headers(ctx, rid, op), None
 
 
 def track_get(ctx: Ctx) -> Response:
-    _, body = ctx.resolve(TRACK)
-    if body is None:
-        raise ctx.not_found(TRACK)
-    return 200, {}, body
+    return get_item(ctx, TRACK)
 
 
 def track_list(ctx: Ctx) -> Response:
