@@ -75,9 +75,9 @@ ASSET_OWN_CONTAINER_SINCE = "2022-08-01"
 def _prune(body: dict[str, Any], api_version: str) -> None:
     rtype = str(body.get("type", "")).lower()
     p = body.get("properties")
-    if rtype.endswith("/assets") and api_version < ASSET_OWN_CONTAINER_SINCE and isinstance(p, dict):
-        if p.get("container") == f"asset-{p.get('assetId')}":
-            del p["container"]
+    own = isinstance(p, dict) and p.get("container") == f"asset-{p.get('assetId')}"
+    if own and rtype.endswith("/assets") and api_version < ASSET_OWN_CONTAINER_SINCE:
+        del body["properties"]["container"]
     for suffix, path, since in INTRODUCED:
         if api_version >= since or not (suffix == "*" or rtype.endswith("/" + suffix.lower())):
             continue

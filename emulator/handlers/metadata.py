@@ -11,7 +11,8 @@ from .crud import found, routes
 def list_container_sas(ctx: Ctx) -> Response:
     _, asset = found(ctx, "asset")
     data = validation.parse("ListContainerSasInput", ctx.json() or {})
-    urls = assets.container_sas_urls(ctx.app, asset, data.get("permissions") or "Read", data.get("expiryTime"))
+    perm = data.get("permissions") or "Read"
+    urls = assets.container_sas_urls(ctx.app, asset, perm, data.get("expiryTime"))
     return 200, {}, {"assetContainerSasUrls": urls}
 
 
