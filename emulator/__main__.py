@@ -7,6 +7,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from .config import Config
 from .launcher import arm_env, read_connection, start_background, stop_emulator
@@ -29,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--resource-group")
     start.add_argument("--location")
     start.add_argument("--storage-account")
+    start.add_argument(
+        "--secondary-storage-accounts",
+        help="comma-separated names of the other storage accounts ('' for none)",
+    )
     for name in ("stop", "env"):
         p = sub.add_parser(name)
         p.add_argument("--state-dir", required=True, type=Path)
@@ -45,11 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = json.loads(args.settings_json) if args.settings_json else {}
         if args.page_size:
             settings["page_size"] = args.page_size
-        overrides = {
+        overrides: dict[str, Any] = {
             k: getattr(args, k)
             for k in ("subscription_id", "tenant_id", "resource_group", "location", "storage_account")
             if getattr(args, k)
         }
+        if args.secondary_storage_accounts is not None:
+            names = tuple(n.strip() for n in args.secondary_storage_accounts.split(",") if n.strip())
+            overrides["secondary_storage_accounts"] = names
         if args.background:
             conn = start_background(state_dir, args.port, settings=settings, **overrides)
             print(f"emulator running at {conn['arm_endpoint']} (pid {conn['pid']}, state {state_dir})")

@@ -10,6 +10,8 @@ DEFAULT_TENANT = "72f988bf-0000-4000-8000-000000000001"
 DEFAULT_RESOURCE_GROUP = "media-local"
 DEFAULT_LOCATION = "westeurope"
 DEFAULT_STORAGE_ACCOUNT = "amslocalstorage"
+# A second storage account, for Secondary attachments (azure-cli test_ams_storage_add_remove/test_ams_asset).
+DEFAULT_SECONDARY_STORAGE_ACCOUNTS = ("amslocalsecondary",)
 ARM_AUDIENCES = ("https://management.azure.com", "https://management.core.windows.net")
 
 # Default timings in seconds for each (kind, action) of a long-running operation.
@@ -95,6 +97,7 @@ class Config:
     resource_group: str = DEFAULT_RESOURCE_GROUP
     location: str = DEFAULT_LOCATION
     storage_account: str = DEFAULT_STORAGE_ACCOUNT
+    secondary_storage_accounts: tuple[str, ...] = DEFAULT_SECONDARY_STORAGE_ACCOUNTS
     base_url: str = ""
     blob_endpoint: str = ""
     blob_port: int = 0
@@ -102,7 +105,15 @@ class Config:
 
     @property
     def storage_account_id(self) -> str:
+        return self.storage_id(self.storage_account)
+
+    @property
+    def storage_accounts(self) -> tuple[str, ...]:
+        """Every storage account the emulator has (the default Primary first); each is an Azurite account."""
+        return (self.storage_account, *self.secondary_storage_accounts)
+
+    def storage_id(self, name: str) -> str:
         return (
             f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/Microsoft.Storage/storageAccounts/{self.storage_account}"
+            f"/providers/Microsoft.Storage/storageAccounts/{name}"
         )

@@ -82,6 +82,8 @@ def _args(state_dir: Path, port: int, options: dict[str, Any]) -> list[str]:
     for key in ("subscription_id", "tenant_id", "resource_group", "location", "storage_account"):
         if key in options:
             args += [f"--{key.replace('_', '-')}", str(options.pop(key))]
+    if "secondary_storage_accounts" in options:
+        args += ["--secondary-storage-accounts", ",".join(options.pop("secondary_storage_accounts"))]
     if options:
         raise TypeError(f"unknown emulator options: {sorted(options)}")
     return args
@@ -125,7 +127,8 @@ def start_emulator(state_dir: Path, port: int = 0, **options: Any) -> RunningEmu
 
     Options: durations (dict), page_size, retry_after, max_live_events, max_live_outputs,
     max_streaming_endpoints, cdn_unavailable_regions, token_lifetime, simulate_media_files, settings (dict),
-    subscription_id, tenant_id, resource_group, location, storage_account, timeout.
+    subscription_id, tenant_id, resource_group, location, storage_account, secondary_storage_accounts
+    (names; default one, ``amslocalsecondary``), timeout.
     """
     state_dir = Path(state_dir).resolve()
     timeout = float(options.pop("timeout", 60))

@@ -24,7 +24,7 @@ from .identity import MI_HEADER, Identity
 from .proxy import start_proxy
 from .routing import Plane
 from .state import Store
-from .storage import Azurite
+from .storage import ACCOUNT, Azurite
 
 
 def build_app(config: Config, azurite: Azurite | None) -> App:
@@ -58,6 +58,14 @@ def connection_info(app: App, ca_bundle: Path) -> dict[str, Any]:
         "storage_account_id": c.storage_account_id,
         "storage_account_name": c.storage_account,
         "storage_blob_endpoint": c.blob_endpoint,
+        "storage_accounts": [
+            {
+                "name": name,
+                "id": c.storage_id(name),
+                "blob_endpoint": app.azurite.endpoint_of(name) if app.azurite else None,
+            }
+            for name in c.storage_accounts
+        ],
         "ca_bundle": str(ca_bundle),
         "principals": {
             k: {**v, "client_certificate_path": str(app.identity.certificate_path(k))}
@@ -209,7 +217,10 @@ def serve(config: Config) -> None:
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
     config.port = int(httpd.server_address[1])
     config.base_url = f"https://127.0.0.1:{config.port}"
-    azurite = Azurite(config.state_dir / "azurite", config.blob_port)
+    # The default storage account is Azurite's devstoreaccount1; each other one an account of its name.
+    accounts = {config.storage_account: ACCOUNT}
+    accounts.update({name: name.lower() for name in config.secondary_storage_accounts})
+    azurite = Azurite(config.state_dir / "azurite", config.blob_port, accounts)
     for attempt in range(3):
         try:
             azurite.start()
@@ -218,7 +229,7 @@ def serve(config: Config) -> None:
             azurite.stop()
             if attempt == 2 or config.blob_port:
                 raise
-            azurite = Azurite(config.state_dir / "azurite")
+            azurite = Azurite(config.state_dir / "azurite", accounts=accounts)
     config.blob_endpoint = azurite.endpoint
     app = build_app(config, azurite)
     proxy = start_proxy(ctx, Handler)

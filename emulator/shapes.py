@@ -25,6 +25,10 @@ INTRODUCED: tuple[tuple[str, str, str], ...] = (
     ("mediaservices", "properties.privateEndpointConnections", "2021-11-01"),
     ("mediaservices", "properties.minimumTlsVersion", "2023-01-01"),
     ("liveevents", "properties.hostnamePrefix", "2019-05-01-preview"),
+    # The pre-GA previews (Microsoft.Media/preview/2018-03-30-preview, 2018-06-01-preview specs).
+    ("liveevents", "properties.preview.alternativeMediaId", "2018-06-01-preview"),
+    ("jobs", "properties.correlationData", "2018-06-01-preview"),
+    ("streaminglocators", "properties.filters", "2018-07-01"),
     ("streamingendpoints", "sku", "2021-11-01"),
 )
 

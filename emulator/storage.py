@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import os
 import signal
 import socket
 import subprocess
@@ -46,7 +47,6 @@ def free_port() -> int:
 def find_azurite() -> Path:
     """`azurite-blob`: $AZURITE_BLOB, else node_modules/.bin of the working directory or the source
     checkout, else on PATH (`npm install -g azurite@3.35.0`), so an installed package finds it too."""
-    import os
     import shutil
 
     explicit = os.environ.get("AZURITE_BLOB")
@@ -68,10 +68,24 @@ def find_azurite() -> Path:
 
 
 class Azurite:
-    def __init__(self, data_dir: Path, port: int = 0) -> None:
+    """One Azurite blob service holding a blob account per ARM storage account of the emulator.
+
+    ``accounts`` maps ARM storage account names (any case) to Azurite account names; every Azurite
+    account takes the well-known devstoreaccount1 key (local data only). Without a mapping (or for
+    ``None``) a container lives in ``devstoreaccount1``."""
+
+    def __init__(self, data_dir: Path, port: int = 0, accounts: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
+        self.accounts = {k.lower(): v for k, v in (accounts or {}).items()}
         self.proc: subprocess.Popen[bytes] | None = None
+
+    def account_of(self, storage: str | None) -> str:
+        """The Azurite account behind the ARM storage account ``storage`` (None: the primary)."""
+        return self.accounts.get((storage or "").lower(), ACCOUNT)
+
+    def endpoint_of(self, storage: str | None) -> str:
+        return f"http://127.0.0.1:{self.port}/{self.account_of(storage)}"
 
     @property
     def endpoint(self) -> str:
@@ -80,6 +94,8 @@ class Azurite:
     def start(self, timeout: float = 20.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir / "azurite.log", "ab")  # noqa: SIM115
+        names = dict.fromkeys([ACCOUNT, *self.accounts.values()])  # ordered, without repeats
+        env = {**os.environ, "AZURITE_ACCOUNTS": ";".join(f"{n}:{ACCOUNT_KEY}" for n in names)}
         self.proc = subprocess.Popen(
             [
                 str(find_azurite()),
@@ -97,6 +113,7 @@ class Azurite:
             stdout=log,
             stderr=log,
             stdin=subprocess.DEVNULL,
+            env=env,
             preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
@@ -121,35 +138,36 @@ class Azurite:
                 self.proc.kill()
                 self.proc.wait(5)
 
-    # ---- blob helpers ----------------------------------------------------------------------
-    def client(self) -> BlobServiceClient:
-        return BlobServiceClient(
-            self.endpoint, credential={"account_name": ACCOUNT, "account_key": ACCOUNT_KEY}
-        )
+    # ---- blob helpers (``storage``: the ARM storage account name, None for the primary) ----------
+    def client(self, storage: str | None = None) -> BlobServiceClient:
+        credential = {"account_name": self.account_of(storage), "account_key": ACCOUNT_KEY}
+        return BlobServiceClient(self.endpoint_of(storage), credential=credential)
 
-    def ensure_container(self, name: str) -> None:
-        container = self.client().get_container_client(name)
+    def ensure_container(self, name: str, storage: str | None = None) -> None:
+        container = self.client(storage).get_container_client(name)
         if not container.exists():
             container.create_container()
 
-    def delete_container(self, name: str) -> None:
-        container = self.client().get_container_client(name)
+    def delete_container(self, name: str, storage: str | None = None) -> None:
+        container = self.client(storage).get_container_client(name)
         if container.exists():
             container.delete_container()
 
-    def write_blobs(self, name: str, blobs: dict[str, bytes]) -> None:
-        self.ensure_container(name)
-        container = self.client().get_container_client(name)
+    def write_blobs(self, name: str, blobs: dict[str, bytes], storage: str | None = None) -> None:
+        self.ensure_container(name, storage)
+        container = self.client(storage).get_container_client(name)
         for blob, data in blobs.items():
             container.upload_blob(blob, data, overwrite=True)
 
-    def list_blobs(self, name: str) -> list[str]:
+    def list_blobs(self, name: str, storage: str | None = None) -> list[str]:
         try:
-            return [b.name for b in self.client().get_container_client(name).list_blobs()]
+            return [b.name for b in self.client(storage).get_container_client(name).list_blobs()]
         except Exception:  # noqa: BLE001 - missing container or Azurite gone: no blobs
             return []
 
-    def container_sas_urls(self, name: str, permissions: str, expiry: datetime.datetime) -> list[str]:
+    def container_sas_urls(
+        self, name: str, permissions: str, expiry: datetime.datetime, storage: str | None = None
+    ) -> list[str]:
         perm = ContainerSasPermissions(
             read=True,
             list=True,
@@ -159,10 +177,11 @@ class Azurite:
             delete=permissions == "ReadWriteDelete",
         )
         urls = []
+        account = self.account_of(storage)
         for start_offset in (5, 10):  # two URLs, as the service returns one per storage key
             start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=start_offset)
             sas = generate_container_sas(
-                ACCOUNT, name, account_key=ACCOUNT_KEY, permission=perm, expiry=expiry, start=start
+                account, name, account_key=ACCOUNT_KEY, permission=perm, expiry=expiry, start=start
             )
-            urls.append(f"{self.endpoint}/{name}?{sas}")
+            urls.append(f"{self.endpoint_of(storage)}/{name}?{sas}")
         return urls

@@ -1,14 +1,20 @@
 """Every api-version Microsoft.Media published, per resource-type family.
 
 From the azure-rest-api-specs folders `specification/mediaservices/resource-manager/Microsoft.Media/
-{Accounts,Encoding,Metadata,Streaming}/{stable,preview}/<version>/` (2018-07-01 .. 2023-01-01; the
-pre-GA 2018-03-30/2018-06-01 previews and the 2015-10-01 v2 API are not served). The emulator answers
-every listed version; `shapes.py` removes what a version did not define yet.
+{Accounts,Encoding,Metadata,Streaming}/{stable,preview}/<version>/` (2018-07-01 .. 2023-01-01) and the
+pre-GA previews `Microsoft.Media/preview/{2018-03-30-preview,2018-06-01-preview}/` (readme.md tags
+package-2018-03-preview / package-2018-06-preview: Accounts, Assets, ContentKeyPolicies, Encoding,
+StreamingPoliciesAndStreamingLocators, streamingservice; no account or asset filters before 2018-07-01).
+The 2015-10-01 v2 API and azure-cli 2.0.30's 2018-02-01-privatepreview (never published) are not
+served. The emulator answers every listed version; `shapes.py` removes what a version did not define yet.
 """
 
 from __future__ import annotations
 
+PRE_GA = ("2018-03-30-preview", "2018-06-01-preview")
+
 ACCOUNTS = (
+    *PRE_GA,
     "2018-07-01",
     "2019-05-01-preview",
     "2020-05-01",
@@ -18,6 +24,7 @@ ACCOUNTS = (
     "2023-01-01",
 )
 ENCODING = (
+    *PRE_GA,
     "2018-07-01",
     "2019-05-01-preview",
     "2020-05-01",
@@ -26,7 +33,7 @@ ENCODING = (
     "2022-05-01-preview",
     "2022-07-01",
 )
-METADATA = (
+FILTERS = (
     "2018-07-01",
     "2019-05-01-preview",
     "2020-05-01",
@@ -35,7 +42,9 @@ METADATA = (
     "2022-08-01",
     "2023-01-01",
 )
+METADATA = (*PRE_GA, *FILTERS)  # assets, content key policies, streaming policies and locators
 STREAMING = (
+    *PRE_GA,
     "2018-07-01",
     "2019-05-01-preview",
     "2020-05-01",
@@ -62,9 +71,9 @@ RESOURCE_TYPES: dict[str, tuple[str, ...]] = {
     "mediaservices/transforms": ENCODING,
     "mediaservices/transforms/jobs": ENCODING,
     "mediaservices/assets": METADATA,
-    "mediaservices/assets/assetFilters": METADATA,
+    "mediaservices/assets/assetFilters": FILTERS,
     "mediaservices/assets/tracks": TRACKS,
-    "mediaservices/accountFilters": METADATA,
+    "mediaservices/accountFilters": FILTERS,
     "mediaservices/contentKeyPolicies": METADATA,
     "mediaservices/streamingPolicies": METADATA,
     "mediaservices/streamingLocators": METADATA,

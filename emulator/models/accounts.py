@@ -62,13 +62,15 @@ def _check_storage(svc: Service, body: dict[str, Any]) -> None:
             "A Media Services account requires exactly one storage account of type 'Primary'.",
             target="properties.storageAccounts",
         )
-    known = svc.config.storage_account_id.lower()
+    known = {svc.config.storage_id(name).lower() for name in svc.config.storage_accounts}
     for acc in accounts:
-        if str(acc.get("id", "")).lower() != known:
+        if str(acc.get("id", "")).lower() not in known:
             raise ArmError(
                 400,
                 "StorageAccountNotFound",
-                f"The storage account '{acc.get('id')}' was not found. The emulator provides '{known}'.",
+                f"The storage account '{acc.get('id')}' was not found: the emulator's storage accounts "
+                f"are {', '.join(svc.config.storage_accounts)} in resource group "
+                f"'{svc.config.resource_group}' (Microsoft.Storage/storageAccounts/<name>).",
                 target="properties.storageAccounts",
             )
         acc.setdefault("status", "Ok")
@@ -172,7 +174,8 @@ def delete(svc: Service, rid: str) -> None:
     if svc.azurite is not None:
         for asset in svc.store.children(rid, "asset"):
             with contextlib.suppress(Exception):
-                svc.azurite.delete_container(asset["properties"]["container"])
+                p = asset["properties"]
+                svc.azurite.delete_container(p["container"], p.get("storageAccountName"))
     svc.store.delete(rid)
 
 

@@ -50,30 +50,45 @@ def _prepare_asset(
             f"Container name '{container}' is invalid: use 3-63 lowercase letters, digits and hyphens.",
             target="properties.container",
         )
-    for other in svc.store.children(account_rid, "asset"):
-        if other["properties"].get("container") == container:
-            raise ArmError(
-                409, "Conflict", f"Container '{container}' is already used by asset '{other['name']}'."
-            )
-    storage = p.get("storageAccountName") or svc.config.storage_account
-    if storage.lower() != svc.config.storage_account.lower():
+    attached = _attached_storage(svc.store.get(account_rid) or {})
+    storage = p.get("storageAccountName") or next(iter(attached.values()), svc.config.storage_account)
+    if storage.lower() not in attached:
         raise ArmError(
             400,
             "InvalidPropertyValue",
-            f"Storage account '{storage}' is not attached to the Media Services account.",
+            f"Storage account '{storage}' is not attached to the Media Services account "
+            f"(attached: {', '.join(attached.values())}).",
             target="properties.storageAccountName",
         )
+    for other in svc.store.children(account_rid, "asset"):
+        o = other["properties"]
+        same_storage = str(o.get("storageAccountName", "")).lower() == storage.lower()
+        if same_storage and o.get("container") == container:
+            raise ArmError(
+                409, "Conflict", f"Container '{container}' is already used by asset '{other['name']}'."
+            )
     p["container"] = container
     p["storageAccountName"] = storage
     p["storageEncryptionFormat"] = "None"
     if svc.azurite is not None:
-        svc.azurite.ensure_container(container)
+        svc.azurite.ensure_container(container, storage)
+
+
+def _attached_storage(account: dict[str, Any]) -> dict[str, str]:
+    """The names of the storage accounts attached to ``account`` (lower-cased -> as named), Primary first."""
+    accounts = sorted(
+        account.get("properties", {}).get("storageAccounts") or [],
+        key=lambda a: str(a.get("type", "")).lower() != "primary",
+    )
+    names = [str(a.get("id", "")).rstrip("/").rsplit("/", 1)[-1] for a in accounts]
+    return {n.lower(): n for n in names if n}
 
 
 def _delete_container(svc: Service, account_rid: str, body: dict[str, Any]) -> None:
     if svc.azurite is not None:
         with contextlib.suppress(Exception):
-            svc.azurite.delete_container(body["properties"]["container"])
+            p = body["properties"]
+            svc.azurite.delete_container(p["container"], p.get("storageAccountName"))
 
 
 ASSET = Entity("asset", prepare=_prepare_asset, after_delete=_delete_container)
@@ -96,9 +111,9 @@ def container_sas_urls(
         raise ArmError(400, "InvalidPropertyValue", "expiryTime must be in the future.", target="expiryTime")
     if svc.azurite is None:
         raise ArmError(503, "ServiceUnavailable", "The storage emulator is not running.")
-    container = asset["properties"]["container"]
-    svc.azurite.ensure_container(container)
-    return svc.azurite.container_sas_urls(container, permissions, expiry)
+    container, storage = asset["properties"]["container"], asset["properties"].get("storageAccountName")
+    svc.azurite.ensure_container(container, storage)
+    return svc.azurite.container_sas_urls(container, permissions, expiry, storage)
 
 
 def encryption_key(svc: Service, rid: str, asset: dict[str, Any]) -> dict[str, Any]:

@@ -87,7 +87,10 @@ def _write_outputs(svc: Service, job: dict[str, Any]) -> None:
         asset = svc.store.get(f"{account_rid}/assets/{out.get('assetName', '')}")
         if asset is not None:
             with contextlib.suppress(Exception):
-                svc.azurite.write_blobs(asset["properties"]["container"], streaming_files("video"))
+                ap = asset["properties"]
+                svc.azurite.write_blobs(
+                    ap["container"], streaming_files("video"), ap.get("storageAccountName")
+                )
 
 
 def _prepare_job(

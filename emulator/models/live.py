@@ -394,7 +394,9 @@ def _c_out_create(op: dict[str, Any], app: Service) -> None:
             manifest = body["properties"].get("manifestName") or body["name"]
             with contextlib.suppress(Exception):
                 app.azurite.write_blobs(
-                    asset["properties"]["container"], streaming_files(manifest, live=True)
+                    asset["properties"]["container"],
+                    streaming_files(manifest, live=True),
+                    asset["properties"].get("storageAccountName"),
                 )
 
 

@@ -232,7 +232,8 @@ def paths(svc: Service, account_rid: str, locator: dict[str, Any]) -> dict[str, 
     asset = svc.store.get(f"{account_rid}/assets/{p['assetName']}") or {}
     blobs: list[str] = []
     if svc.azurite is not None and asset:
-        blobs = svc.azurite.list_blobs(asset["properties"]["container"])
+        ap = asset["properties"]
+        blobs = svc.azurite.list_blobs(ap["container"], ap.get("storageAccountName"))
     manifests = [b for b in blobs if b.lower().endswith(".ism")]
     loc_id = p["streamingLocatorId"]
     streaming_paths = []

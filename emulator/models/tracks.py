@@ -23,7 +23,10 @@ def _check_track(svc: Service, asset: dict[str, Any], body: dict[str, Any]) -> N
         raise ArmError(
             400, "InvalidRequestContent", "A text track needs a fileName.", target="properties.track.fileName"
         )
-    if svc.azurite is not None and name not in svc.azurite.list_blobs(asset["properties"]["container"]):
+    ap = asset["properties"]
+    if svc.azurite is not None and name not in svc.azurite.list_blobs(
+        ap["container"], ap.get("storageAccountName")
+    ):
         raise ArmError(
             400,
             "BadRequest",

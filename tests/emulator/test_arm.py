@@ -73,6 +73,9 @@ def test_media_provider_lists_every_published_version(
         assert {"2018-07-01", "2023-01-01"} <= set(types["mediaservices"])
         assert {"2018-07-01", "2022-11-01"} <= set(types["mediaservices/liveevents"])
         assert "2022-07-01" in types["mediaservices/transforms"]
+        # the pre-GA previews had no filters (azure-rest-api-specs readme tag package-2018-06-preview)
+        assert "2018-06-01-preview" in types["mediaservices/contentkeypolicies"]
+        assert "2018-06-01-preview" not in types["mediaservices/accountfilters"]
 
 
 def test_unknown_routes_answer_arm_error_bodies(client: AzureMediaServices, conn: dict[str, Any]) -> None:

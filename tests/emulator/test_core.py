@@ -68,7 +68,7 @@ def test_unknown_api_version(client: AzureMediaServices, conn: dict[str, Any], a
     resp = client._client.send_request(
         HttpRequest(
             "GET",
-            f"{base}/providers/Microsoft.Media/mediaservices/{account}/assets?api-version=2018-03-30-preview",
+            f"{base}/providers/Microsoft.Media/mediaservices/{account}/assets?api-version=2018-02-01-privatepreview",
         )
     )
     assert resp.status_code == 400

@@ -103,6 +103,58 @@ def test_asset_container_rules(client: AzureMediaServices, rg: str, account: str
     assert err.value.status_code == 400
 
 
+def test_asset_in_a_secondary_storage_account(
+    client: AzureMediaServices, rg: str, conn: dict[str, Any]
+) -> None:
+    """A Secondary storage account can be attached, and an asset created in it has its container in that
+    account's blob service (azure-cli recordings test_ams_storage_add_remove, test_ams_asset)."""
+    from azure.storage.blob import BlobServiceClient
+
+    from emulator import storage
+
+    from .conftest import upload
+
+    primary, secondary = conn["storage_accounts"][:2]
+    assert primary["id"] == conn["storage_account_id"] and secondary["name"] != primary["name"]
+
+    def container(acc: dict[str, Any], name: str) -> Any:
+        key = {"account_name": acc["blob_endpoint"].rsplit("/", 1)[1], "account_key": storage.ACCOUNT_KEY}
+        return BlobServiceClient(acc["blob_endpoint"], credential=key).get_container_client(name)
+
+    def attach(*secondaries: dict[str, Any]) -> m.MediaService:
+        accounts = [m.StorageAccount(type="Primary", id=primary["id"])]
+        accounts += [m.StorageAccount(type="Secondary", id=s["id"]) for s in secondaries]
+        return m.MediaService(location=conn["location"], storage_accounts=accounts)
+
+    name = unique("acct")
+    client.mediaservices.begin_create_or_update(rg, name, attach(secondary)).result()
+    got = client.mediaservices.get(rg, name).storage_accounts
+    assert [(s.type, s.id.lower()) for s in got] == [
+        ("Primary", primary["id"].lower()),
+        ("Secondary", secondary["id"].lower()),
+    ]
+    cont = unique("secondary-")
+    a = client.assets.create_or_update(
+        rg, name, unique("a"), m.Asset(container=cont, storage_account_name=secondary["name"])
+    )
+    assert a.storage_account_name == secondary["name"]
+    assert container(secondary, cont).exists() and not container(primary, cont).exists()
+    upload(client, rg, name, a.name, {"in-secondary.txt": b"x"})  # through the asset's SAS URL
+    assert [b.name for b in container(secondary, cont).list_blobs()] == ["in-secondary.txt"]
+    # the same container name in the Primary (the default) is another container
+    b = client.assets.create_or_update(rg, name, unique("a"), m.Asset(container=cont))
+    assert b.storage_account_name == primary["name"] and container(primary, cont).exists()
+    client.assets.delete(rg, name, a.name)
+    assert not container(secondary, cont).exists() and container(primary, cont).exists()
+    # detached again: no asset can be created in it
+    client.mediaservices.begin_create_or_update(rg, name, attach()).result()
+    with pytest.raises(HttpResponseError) as err:
+        client.assets.create_or_update(rg, name, unique("a"), m.Asset(storage_account_name=secondary["name"]))
+    assert err.value.status_code == 400
+    client.mediaservices.delete(rg, name)
+    assert not container(primary, cont).exists()
+
+
 def test_live_output_put_is_idempotent(client: AzureMediaServices, rg: str, conn: dict[str, Any]) -> None:
     account = create_account(client, conn)
     client.live_events.begin_create(

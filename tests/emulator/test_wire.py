@@ -166,7 +166,8 @@ def test_sync_status_codes_and_errors(client: AzureMediaServices, conn: dict[str
 def test_each_api_group_answers_its_published_versions(
     client: AzureMediaServices, conn: dict[str, Any], account: str
 ) -> None:
-    """Accounts 2018-07-01..2023-01-01, encoding ..2022-07-01, streaming ..2022-11-01; others refused."""
+    """Accounts 2018-03-30-preview..2023-01-01, encoding ..2022-07-01, streaming ..2022-11-01, filters
+    from 2018-07-01; others (also the never published 2018-02-01-privatepreview) refused."""
     raw = Raw(client, conn, account)
     cases = (
         (
@@ -180,11 +181,13 @@ def test_each_api_group_answers_its_published_versions(
             {"2022-08-01", "2023-01-01", "2021-05-01"},
         ),
         ("/liveEvents", {"2019-05-01-preview", "2022-08-01", "2022-11-01"}, {"2022-07-01", "2023-01-01"}),
+        ("/contentKeyPolicies", {"2018-03-30-preview", "2018-06-01-preview", "2023-01-01"}, set()),
+        ("/accountFilters", {"2018-07-01", "2023-01-01"}, {"2018-03-30-preview", "2018-06-01-preview"}),
     )
     for path, good, bad in cases:
         for version in good:
             assert raw("GET", path, api=version).status_code == 200, (path, version)
-        for version in bad | {"2017-01-01"}:
+        for version in bad | {"2017-01-01", "2018-02-01-privatepreview"}:
             resp = raw("GET", path, api=version)
             assert resp.status_code == 400 and resp.json()["error"]["code"] == "NoRegisteredProviderFound"
 

@@ -1,13 +1,14 @@
 """Replay of the Azure CLI ams recordings (transcribed in recordings/*.json) against the emulator.
 
-Each interaction is sent as recorded (method, path, original api-version, body) with the recording's
-names mapped to fresh ones and the subscription, resource group, storage account and location mapped to
-the emulator's. Polls follow the Azure-AsyncOperation URL the emulator itself answered, until the
-operation leaves InProgress (the recorded client polled the same way). Compared per interaction:
-status code, error code, states (resourceState/provisioningState/status), which async headers are
-present, the top-level and `properties` key sets, the keys of a listed item (`item_keys`), how many
-items a list holds (`count`) and the location: every recording answers it as the region's display name
-(sent ``centralus``, answered ``Central US``), so the emulator's must be ``regions.display_name`` of its own.
+Each interaction is sent as recorded (method, path, original api-version, body) with the recording's names
+mapped to fresh ones and the subscription, resource group, storage accounts (the Primary and a recording's
+`secondary_storage`) and location mapped to the emulator's. Polls follow the Azure-AsyncOperation URL the
+emulator itself answered, until the operation leaves InProgress (the recorded client polled the same way).
+Compared per interaction: status code, error code, states (resourceState/provisioningState/status), which
+async headers are present, the top-level and `properties` key sets, the keys of a listed item
+(`item_keys`), how many items a list holds (`count`) and the location: every recording answers it as the
+region's display name (sent ``centralus``, answered ``Central US``), so the emulator's must be
+``regions.display_name`` of its own.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ def replay(client: AzureMediaServices, conn: dict[str, Any], path: Path) -> list
             "location_display": display_name(conn["location"]),
             "storage_account_id": conn["storage_account_id"],
             "storage_account_name": conn["storage_account_name"],
+            "secondary_storage": conn["storage_accounts"][1]["name"],
             "tomorrow": (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)).isoformat(),
             "subscription": subscription,
             "resource_group": resource_group,
