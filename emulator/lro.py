@@ -26,6 +26,33 @@ def completion(kind: str, action: str) -> Callable[[Completion], Completion]:
     return register
 
 
+def completes(kind: str, fn: Completion, *actions: str) -> None:
+    """``fn`` completes each of ``actions`` on ``kind``."""
+    for action in actions:
+        COMPLETIONS[(kind, action)] = fn
+
+
+def succeeded(op: dict[str, Any], app: Service) -> None:
+    """A completion that only ends the resource's provisioning: Succeeded."""
+    body = app.store.get(op["resource_id"])
+    if body:
+        body["properties"]["provisioningState"] = "Succeeded"
+        app.store.replace_body(op["resource_id"], body)
+
+
+def removed(op: dict[str, Any], app: Service) -> None:
+    """The completion of a delete: the resource is gone."""
+    app.store.delete(op["resource_id"])
+
+
+def end_state(op: dict[str, Any], ends: dict[str, str | None]) -> str | None:
+    """The resource state an operation ends in (``ends``: per action, None: unchanged); a create ends
+    Running when it was asked to start (autoStart), else Stopped."""
+    if op["action"] == "create":
+        return "Running" if op["params"].get("autoStart") else "Stopped"
+    return ends[op["action"]]
+
+
 class LroEngine:
     def __init__(self, app: Service) -> None:
         self.app = app

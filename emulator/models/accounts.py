@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import naming
 from ..errors import ArmError
-from ..lro import completion
+from ..lro import completes, succeeded
 from ..service import Service, new_id, now_iso
 from .common import decorate, deep_merge, props
 from .endpoints import default_endpoint
@@ -158,15 +158,7 @@ def update(
     return merged, svc.lro.begin(KIND, "update", rid, rid, existing, duration_key="account")
 
 
-@completion(KIND, "create")
-def _done_create(op: dict[str, Any], app: Service) -> None:
-    body = app.store.get(op["resource_id"])
-    if body:
-        body["properties"]["provisioningState"] = "Succeeded"
-        app.store.replace_body(op["resource_id"], body)
-
-
-COMPLETE_UPDATE = completion(KIND, "update")(_done_create)
+completes(KIND, succeeded, "create", "update")
 
 
 def delete(svc: Service, rid: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import isodate
 
 from ..errors import ArmError, conflict
-from ..lro import completion
+from ..lro import completes, completion, end_state, removed
 from ..regions import region_key
 from ..service import Service, new_id, now_iso
 from ..storage import streaming_files
@@ -39,6 +39,8 @@ ALLOWED_FROM = {
     "reset": ("Running",),
 }
 TRANSIENT = {"allocate": "Allocating", "start": "Starting", "stop": "Stopping", "reset": "Running"}
+# the state an operation ends in (None: unchanged; create: lro.end_state); stop and reset drop outputs
+ENDS = {"update": None, "allocate": "StandBy", "start": "Running", "stop": "Stopped", "reset": "Running"}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -205,11 +207,15 @@ def act(svc: Service, rid: str, body: dict[str, Any], action: str, params: dict[
     return svc.lro.begin(EVENT, action, rid, rid, before, params)
 
 
-def _finish_event(app: Service, op: dict[str, Any], state: str | None) -> dict[str, Any] | None:
+def _finish_event(op: dict[str, Any], app: Service) -> None:
+    if op["action"] == "reset" or op["params"].get("removeOutputsOnStop"):
+        for out in app.store.children(op["resource_id"], OUTPUT):
+            app.store.delete(out["id"])
     body = app.store.get(op["resource_id"])
     if body is None:
-        return None
+        return
     p = body["properties"]
+    state = end_state(op, ENDS)
     if state:
         p["resourceState"] = state
     if p.get("resourceState") in ("Running", "StandBy"):
@@ -220,50 +226,10 @@ def _finish_event(app: Service, op: dict[str, Any], state: str | None) -> dict[s
     p["provisioningState"] = "Succeeded"
     p["lastModified"] = now_iso()
     app.store.replace_body(op["resource_id"], body)
-    return body
 
 
-@completion(EVENT, "create")
-def _c_create(op: dict[str, Any], app: Service) -> None:
-    _finish_event(app, op, "Running" if op["params"].get("autoStart") else "Stopped")
-
-
-@completion(EVENT, "update")
-def _c_update(op: dict[str, Any], app: Service) -> None:
-    _finish_event(app, op, None)
-
-
-@completion(EVENT, "allocate")
-def _c_allocate(op: dict[str, Any], app: Service) -> None:
-    _finish_event(app, op, "StandBy")
-
-
-@completion(EVENT, "start")
-def _c_start(op: dict[str, Any], app: Service) -> None:
-    _finish_event(app, op, "Running")
-
-
-def _drop_outputs(app: Service, event_id: str) -> None:
-    for out in app.store.children(event_id, OUTPUT):
-        app.store.delete(out["id"])
-
-
-@completion(EVENT, "stop")
-def _c_stop(op: dict[str, Any], app: Service) -> None:
-    if op["params"].get("removeOutputsOnStop"):
-        _drop_outputs(app, op["resource_id"])
-    _finish_event(app, op, "Stopped")
-
-
-@completion(EVENT, "reset")
-def _c_reset(op: dict[str, Any], app: Service) -> None:
-    _drop_outputs(app, op["resource_id"])
-    _finish_event(app, op, "Running")
-
-
-@completion(EVENT, "delete")
-def _c_delete(op: dict[str, Any], app: Service) -> None:
-    app.store.delete(op["resource_id"])
+completes(EVENT, _finish_event, "create", *ENDS)
+completes(EVENT, removed, "delete")
 
 
 # ---- live outputs --------------------------------------------------------------------------------
@@ -400,6 +366,4 @@ def _c_out_create(op: dict[str, Any], app: Service) -> None:
                 )
 
 
-@completion(OUTPUT, "delete")
-def _c_out_delete(op: dict[str, Any], app: Service) -> None:
-    app.store.delete(op["resource_id"])
+completes(OUTPUT, removed, "delete")

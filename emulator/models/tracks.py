@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ArmError
-from ..lro import completion
+from ..lro import completes, removed, succeeded
 from ..service import Service
 from .common import decorate, deep_merge
 
@@ -79,18 +79,5 @@ def begin(svc: Service, rid: str, existing: dict[str, Any], action: str) -> dict
     return svc.lro.begin(TRACK, action, rid, rid, existing, duration_key="track")
 
 
-def _track_done(op: dict[str, Any], app: Service) -> None:
-    body = app.store.get(op["resource_id"])
-    if body:
-        body["properties"]["provisioningState"] = "Succeeded"
-        app.store.replace_body(op["resource_id"], body)
-
-
-completion(TRACK, "create")(_track_done)
-completion(TRACK, "update")(_track_done)
-completion(TRACK, "updatedata")(_track_done)
-
-
-@completion(TRACK, "delete")
-def _track_delete(op: dict[str, Any], app: Service) -> None:
-    app.store.delete(op["resource_id"])
+completes(TRACK, succeeded, "create", "update", "updatedata")
+completes(TRACK, removed, "delete")
