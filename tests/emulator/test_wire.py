@@ -169,7 +169,7 @@ def test_each_api_group_answers_its_published_versions(
     """Accounts 2018-03-30-preview..2023-01-01, encoding ..2022-07-01, streaming ..2022-11-01, filters
     from 2018-07-01; others (also the never published 2018-02-01-privatepreview) refused."""
     raw = Raw(client, conn, account)
-    cases = (
+    cases: tuple[tuple[str, set[str], set[str]], ...] = (
         (
             "",
             {"2018-07-01", "2020-05-01", "2021-05-01", "2021-11-01", "2023-01-01"},
