@@ -3,9 +3,9 @@
 The reference stage: 1 account, 6 transforms, 2 running streaming endpoints, N live events (Running, or
 StandBy with --run-state: a StandBy channel has no live outputs in the service, so their LROs drop out) with
 3 live outputs each (archive asset + locator), content protection; emulator LRO durations 10x the defaults
-and the live-event quota raised to N. For N = 2, 4, 8 (or --events) it prints the wall time of `up` and `destroy`,
-their critical path and the ratio, the most LROs in flight and the per-event overlap (at most one LRO at a
-time per live event and its outputs: must be 1).
+and the live-event quota raised to N. For N = 2, 4, 8 (or --events) it prints the wall time of `up` and
+`destroy`, their critical path and the ratio, the most LROs in flight and the per-event overlap (at most
+one LRO at a time per live event and its outputs: must be 1).
 
 The critical path is computed, not assumed: the program's dependency graph (from the stack's state) with
 each resource weighted by the LROs the emulator ran for it, scheduled with unlimited parallelism except
