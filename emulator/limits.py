@@ -119,7 +119,9 @@ def _live_event(props: dict[str, Any]) -> None:
         _ip_ranges(_get(props, part, "accessControl", "ip", "allow"), f"properties.{part}.accessControl")
     enc = props.get("encoding") or {}
     kind = str(enc.get("encodingType") or "None").lower()
-    live_presets = {"standard": "default720p", "premium1080p": "default1080p"}
+    # Basic is Standard's name before 2021 (validation.RETIRED_VALUES); the service took Basic with
+    # Default720p in July 2018 (recording test_live_event_start_show).
+    live_presets = {"standard": "default720p", "basic": "default720p", "premium1080p": "default1080p"}
     preset = enc.get("presetName")
     if preset is not None and live_presets.get(kind) != str(preset).lower():
         raise _bad(

@@ -91,7 +91,7 @@ def _check_cdn(svc: Service, body: dict[str, Any]) -> None:
             )
         p.setdefault("cdnProvider", "StandardVerizon")
         p.setdefault("cdnProfile", f"AzureMediaStreamingPlatformCdnProfile-{p['cdnProvider']}")
-    scale = p.get("scaleUnits")
+    scale = p.setdefault("scaleUnits", 0)  # absent only before 2018-07-01 (validation.REQUIRED)
     if isinstance(scale, int) and not 0 <= scale <= 50:
         raise ArmError(
             400,
@@ -159,7 +159,14 @@ def create(
     p.setdefault("cdnEnabled", False)
     # members the service returns also when unset (recording test_ams_streaming_endpoint_get_skus)
     defaults: dict[str, Any] = {"description": "", "availabilitySetName": None, "cdnProvider": None}
-    for key, default in {**defaults, "cdnProfile": "", "maxCacheAge": None, "customHostNames": []}.items():
+    # and accessControl, null when unsent (test_ams_streaming_endpoint_start_stop, 2018-06-01-preview)
+    unset: dict[str, Any] = {
+        "cdnProfile": "",
+        "maxCacheAge": None,
+        "customHostNames": [],
+        "accessControl": None,
+    }
+    for key, default in {**defaults, **unset}.items():
         p.setdefault(key, default)
     svc.store.put(rid, KIND, account_rid, body)
     return _start_op(svc, rid, body, None, "create", {"autoStart": auto_start})

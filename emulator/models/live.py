@@ -113,6 +113,7 @@ def create_event(
     p.setdefault("streamOptions", [])
     p.setdefault("description", "")
     p.setdefault("hostnamePrefix", None)
+    p.setdefault("crossSiteAccessPolicies", None)  # null when unsent (test_live_event_start_show)
     ts = now_iso()
     # the 201 body says Stopped even with autoStart; the operation then moves it to Starting/Running
     p.update(
