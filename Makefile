@@ -53,10 +53,13 @@ stack: venv
 	@$(PULUMI) stack select --create $(STACK) >/dev/null
 
 # Read-only targets select the stack and never create one: a mistyped STACK or a stage never deployed is an
-# error, not a new empty stack written to the shared backend by a drift job.
+# error, not a new empty stack written to the shared backend by a drift job. Other failures (the backend's
+# credentials, say) are shown as the CLI said them.
 stack-exists: venv
-	@$(PULUMI) stack select $(STACK) >/dev/null 2>&1 || { \
-		echo "error: stack '$(STACK)' does not exist in this backend; 'make up STACK=$(STACK)' creates it" >&2; exit 2; }
+	@err=$$($(PULUMI) stack select $(STACK) 2>&1 >/dev/null) || { case "$$err" in \
+		*"no stack named"*) echo "error: stack '$(STACK)' does not exist in this backend;" \
+			"'make up STACK=$(STACK)' creates it" >&2;; \
+		*) echo "$$err" >&2;; esac; exit 2; }
 
 up: venv $(if $(filter local,$(STACK)),emulator) stack
 	$(call with_env,$(PULUMI) up --yes --refresh --stack $(STACK))
