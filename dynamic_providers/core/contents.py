@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
+from azure.core.exceptions import ResourceNotFoundError
+
 ACTIVE_JOB_STATES = ("Queued", "Scheduled", "Processing", "Canceling")
 ACTIVE_JOBS_FILTER = " or ".join(
     f"properties/state eq Microsoft.Media.JobState'{s}'" for s in ACTIVE_JOB_STATES
@@ -70,6 +72,15 @@ def _paged(pager: Any, kind: str, contents: Contents) -> Iterator[Any]:
         yield from page
 
 
+def _children(pager: Any, kind: str, contents: Contents) -> list[Any] | None:
+    """A parent's children, or None when the parent was deleted between listing it and its children
+    (another pipeline destroying at the same time): it is gone, so neither it nor they are held."""
+    try:
+        return list(_paged(pager, kind, contents))
+    except ResourceNotFoundError:
+        return None
+
+
 def _state(obj: Any) -> str:
     return str(getattr(obj, "resource_state", None) or getattr(obj, "state", None) or "")
 
@@ -99,22 +110,29 @@ def account_contents(
     out = Contents()
     add = out.entities.append
     for ev in _paged(c.live_events.list(rg, account), "LiveEvent", out):
+        if (outputs := _children(c.live_outputs.list(rg, account, ev.name), "LiveOutput", out)) is None:
+            continue
         add(_event(ev))
-        for lo in _paged(c.live_outputs.list(rg, account, ev.name), "LiveOutput", out):
+        for lo in outputs:
             add(Entity("LiveOutput", lo.name, lo.id, parent=ev.name, state=_state(lo)))
     for se in _paged(c.streaming_endpoints.list(rg, account), "StreamingEndpoint", out):
         add(_endpoint(se))
     for tr in _paged(c.transforms.list(rg, account, orderby="name"), "Transform", out):
-        add(Entity("Transform", tr.name, tr.id))
         flt = ACTIVE_JOBS_FILTER if jobs == "active" else None
-        for job in _paged(c.jobs.list(rg, account, tr.name, filter=flt, orderby="name"), "Job", out):
+        pager = c.jobs.list(rg, account, tr.name, filter=flt, orderby="name")
+        if (tr_jobs := _children(pager, "Job", out)) is None:
+            continue
+        add(Entity("Transform", tr.name, tr.id))
+        for job in tr_jobs:
             add(Entity("Job", job.name, job.id, parent=tr.name, state=str(job.state or "")))
     assets = list(_paged(c.assets.list(rg, account, orderby="name", top=max_assets), "Asset", out))
     if max_assets is not None and len(assets) >= max_assets:
         out.truncated.append(f"Asset (first {max_assets} by name)")
     for asset in assets:
+        if (filters := _children(c.asset_filters.list(rg, account, asset.name), "AssetFilter", out)) is None:
+            continue
         add(Entity("Asset", asset.name, asset.id))
-        for af in _paged(c.asset_filters.list(rg, account, asset.name), "AssetFilter", out):
+        for af in filters:
             add(Entity("AssetFilter", af.name, af.id, parent=asset.name))
     for f in _paged(c.account_filters.list(rg, account), "AccountFilter", out):
         add(Entity("AccountFilter", f.name, f.id))

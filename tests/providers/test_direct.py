@@ -4,6 +4,7 @@ run-state transitions, job cancel-before-delete, streaming endpoint stop-change-
 
 from __future__ import annotations
 
+import functools
 import time
 
 import pytest
@@ -139,3 +140,26 @@ def test_job_cancelled_before_delete(account, emulator):
         assert [j.name for j in c.jobs.list(base["resource_group_name"], base["account_name"], "t")] == []
     finally:
         emulator.admin.set_durations(**{"job.step": before})
+
+
+def test_account_delete_while_another_pipeline_deletes_its_assets(connection, arm_env, monkeypatch):
+    """The safe-destroy guard lists the account's assets, then each asset's filters. An asset another
+    pipeline deletes between those two reads is gone, not held: the account delete goes through
+    (before, the guard failed on the filters list's 404 and the account was left behind)."""
+    c = sdk_client(arm_env)  # the provider's own client in this thread
+    rg, acct = connection["resource_group"], uniq("race")
+    base = {"resource_group_name": rg, "account_name": acct}
+    p = MediaServiceProvider()
+    storage = {"storageAccounts": [{"id": connection["storage_account_id"], "type": "Primary"}]}
+    res = p.create(_checked(p, dict(base, location=connection["location"], properties=storage)))
+    AssetProvider().create(_checked(AssetProvider(), dict(base, asset_name="theirs")))
+    list_filters = c.asset_filters.list
+
+    @functools.wraps(list_filters)  # keeps the operation's metadata (its URL), which callers read
+    def list_after_the_other_pipeline_deleted_it(rg_: str, account: str, asset: str, **kw):
+        c.assets.delete(rg_, account, asset)  # the other pipeline's destroy, between the two reads
+        return list_filters(rg_, account, asset, **kw)
+
+    monkeypatch.setattr(c.asset_filters, "list", list_after_the_other_pipeline_deleted_it)
+    p.delete(res.id, res.outs)
+    assert acct not in [a.name for a in c.mediaservices.list(rg)]

@@ -46,7 +46,9 @@ def test_two_stacks_adding_outputs_to_one_live_event_concurrently(
 
     # Pipeline 1 adds an output in its own stack; pipeline 2 (another team) adds two in another
     # (three is the service's limit per live event).
-    owner.write_program(owner_program + _outputs(["o1"]).replace("EVENT,", "ev.name,"))
+    # The owner's output and asset depend on its account and event, so its destroy deletes them first.
+    own_outputs = _outputs(["o1"]).replace("EVENT,", "ev.name,").replace("=A_NAME", "=A")
+    owner.write_program(owner_program + own_outputs)
     other = media_project("pipeline-other", env=repo_env())
     other.write_program(base + _outputs(["x1", "x2"]))
     other.ensure_stack()
@@ -73,7 +75,8 @@ def test_two_stacks_adding_outputs_to_one_live_event_concurrently(
     ]
     assert conflicts == [], conflicts
 
-    with ThreadPoolExecutor(2) as pool:
-        downs = list(pool.map(lambda p: p.destroy(), [other, owner]))
-    for run in downs:
+    # The other team's stack goes first: while its assets are in the account, the owner's destroy
+    # refuses to delete the account (it holds entities the owner's stack does not manage).
+    for project in (other, owner):
+        run = project.destroy()
         assert run.returncode == 0, run.output[-3000:]
