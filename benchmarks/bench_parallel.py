@@ -22,9 +22,11 @@ load average is printed); compare the parts within one run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import heapq
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -115,6 +117,33 @@ def critical_path(resources: list[dict[str, Any]], ops: list[dict[str, Any]], *,
     return max(finish.values(), default=0.0)
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process and its live descendants have used, reaped children included
+    (from /proc; 0 where it is not there)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    tree, grew = {pid}, True
+    while grew:
+        more = {c for c, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def lro_figures(ops: list[dict[str, Any]]) -> tuple[int, int]:
     """(most LROs in flight, most in flight for one live event and its outputs)"""
     by_event: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -152,9 +181,16 @@ def measure(
         for step in ("up", "destroy"):
             trace = work / f"trace-{name}-{step}.jsonl"
             project.env[TRACE_ENV] = str(trace)
+            emulator_cpu, engine_cpu = tree_cpu(emu.process.pid), children_cpu()
             t0 = time.time()
             (project.up if step == "up" else project.destroy)().check()
             t1 = time.time()
+            # CPU the run used: the CLI with its program and provider processes (reaped children of this
+            # process), and the emulator with Azurite; against the machine's CPUs x wall, how busy it was.
+            cpu = {
+                "engine": children_cpu() - engine_cpu,
+                "emulator": tree_cpu(emu.process.pid) - emulator_cpu,
+            }
             spans = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
             ops = [o for o in admin.operations() if o.get("end") and t0 <= o["start"] <= t1]
             if step == "up":
@@ -174,6 +210,7 @@ def measure(
                 "per_event": per_event,
                 "lros": len(ops),
                 "parts": breakdown(resources, spans, ops, t0, t1, destroy=step == "destroy"),
+                "cpu": cpu,
             }
         return row
     finally:
@@ -200,6 +237,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     parallel = os.environ.get("PULUMI_PARALLEL", "64")
+    # The program and provider processes import this checkout's modules on every run. Some sandboxes set
+    # PYTHONDONTWRITEBYTECODE, which makes each run compile them from source (about 0.15 s per process);
+    # a user's machine or CI runner caches the bytecode, so the bench does too.
+    os.environ["PYTHONDONTWRITEBYTECODE"] = ""
+    for package in ("components", "dynamic_providers"):
+        compileall.compile_dir(REPO_ROOT / package, quiet=1)
+    compileall.compile_file(REPO_ROOT / "__main__.py", quiet=1)
     started = time.monotonic()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="ams-bench-parallel-"))
@@ -260,16 +304,23 @@ def print_breakdown(rows: list[dict[str, Any]]) -> None:
     print(
         "\nWhere the wall time went: seconds along the chain of resources that finished last, adding up to "
         "the wall time\n(parts explained in benchmarks/breakdown.py); then the whole run's lock waits and "
-        "longest check/diff call"
+        "longest check/diff call;\nthe CPU seconds the run used (the CLI with its program and provider "
+        "processes; the emulator with Azurite) and the\nshare of the machine's CPUs they kept busy over the "
+        "wall time"
     )
-    extra = ("all lock waits", "longest check/diff")
+    extra = ("all lock waits", "longest check/diff", "CPU engine", "CPU emulator", "CPUs busy")
     print(
         f"{'events':>6} {'step':>7} {'wall':>5} | "
         + " ".join(f"{p:>{max(len(p), 5)}}" for p in PARTS + extra)
     )
     for row in rows:
         for step in ("up", "destroy"):
-            parts = row[step]["parts"]
+            cpu = row[step]["cpu"]
+            parts = row[step]["parts"] | {
+                "CPU engine": cpu["engine"],
+                "CPU emulator": cpu["emulator"],
+                "CPUs busy": (cpu["engine"] + cpu["emulator"]) / (row[step]["wall"] * (os.cpu_count() or 1)),
+            }
             print(
                 f"{row['label']:>6} {step:>7} {row[step]['wall']:5.1f} | "
                 + " ".join(f"{parts.get(p, 0.0):>{max(len(p), 5)}.1f}" for p in PARTS + extra)
