@@ -93,6 +93,10 @@ def _backoff_polling(interval: float, progress: Progress | None = None) -> Any:
 
 class ArmResourceProvider(ResourceProvider):
     spec: ClassVar[EntitySpec]
+    # The SDK reads this from the provider (not the resource): the blob is a by-reference, attribute-less
+    # class with nothing secret in it, so the state keeps it plain (the SDK still makes it secret if a
+    # secret were ever captured) instead of one ciphertext per resource in its inputs and outputs.
+    serialize_as_secret_always = False
 
     # ------------------------------------------------------------------ plumbing
     def configure(self, req: ConfigureRequest) -> None:

@@ -43,9 +43,6 @@ def ctor_args(frame_locals: dict[str, Any]) -> dict[str, Any]:
 class MediaResource(pulumi.dynamic.Resource):
     """Common constructor logic: defaults, secret inputs, declared outputs."""
 
-    serialize_as_secret_always = (
-        False  # the provider blob is a by-reference, attribute-less class (~60 bytes)
-    )
     _provider_cls: ClassVar[type[ArmResourceProvider]]
     _outputs: ClassVar[tuple[str, ...]] = ()
     _secret_outputs: ClassVar[tuple[str, ...]] = ()

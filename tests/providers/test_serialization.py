@@ -19,9 +19,11 @@ pytestmark = pytest.mark.xdist_group("providers-mocks")
 class Mocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.blobs: list[str] = []
+        self.secret_blobs = 0
         self.inputs: list[dict] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        self.secret_blobs += rpc.is_rpc_secret(args.inputs["__provider"])
         blob = rpc.unwrap_rpc_secret(args.inputs["__provider"])
         self.blobs.append(blob)
         self.inputs.append(args.inputs)
@@ -95,6 +97,8 @@ def test_every_class_constructs_with_tiny_by_reference_provider():
     pulumi.runtime.set_mocks(mocks, project="p", stack="s", preview=False)
     _construct_all()
     assert len(mocks.blobs) == 13
+    # Nothing secret is in a blob, so the state keeps each one plain rather than as a ciphertext.
+    assert mocks.secret_blobs == 0
     for blob in mocks.blobs:
         assert len(blob) < 1024, len(blob)
         prov = dill.loads(base64.b64decode(blob))
