@@ -23,6 +23,11 @@ _HINTS = {
 }
 
 
+PARENT_GONE_HINT = (
+    "the parent was deleted since the state was written (by another run or by hand); "
+    "`pulumi refresh` drops what went with it"
+)
+
 # 409s that waiting does fix (another operation holds the entity); every other 409 is a state error.
 TRANSIENT_409 = ("inprogress", "progress", "busy", "transition")
 # Wrong-state 409s with a specific remedy (emulator codes; the real service's codes are unpublished).
@@ -82,7 +87,9 @@ def translate(exc: BaseException, what: str) -> MediaError:
             return MediaError(f"{what}: the operation failed: {code}: {message or 'no message'}")
         hint = _HINTS.get(status, "")
         if code == "ParentResourceNotFound" or (status == 404 and "parent" in message.lower()):
-            hint = _HINTS[404]
+            # A read or delete found its parent gone: it existed when the state was written.
+            gone = what.startswith(("read ", "delete "))
+            hint = PARENT_GONE_HINT if gone else _HINTS[404]
         elif status == 404:
             hint = "the entity was not found"
         elif status == 409:

@@ -340,6 +340,23 @@ def test_errors_are_one_line_with_hint():
     assert isinstance(err, MediaError)
 
 
+def test_missing_parent_hint_depends_on_the_operation():
+    """A create whose parent is missing is told to create it; a delete whose parent is gone is told the
+    parent was deleted meanwhile (stop 17's CI run printed "create it first" for an account delete)."""
+
+    class E:
+        code = "ParentResourceNotFound"
+        message = "Can not perform requested operation on nested resource. Parent resource 'a1' not found."
+
+    exc = HttpResponseError(message="boom")
+    exc.status_code = 404
+    exc.error = E()  # type: ignore[assignment]
+    assert "create it first" in str(translate(exc, "create AssetFilter 'f1'"))
+    for what in ("delete AssetFilter 'f1'", "read AssetFilter 'f1'"):
+        msg = str(translate(exc, what))
+        assert "create it first" not in msg and "deleted since the state was written" in msg, msg
+
+
 def test_short_traceback():
     import traceback
 
