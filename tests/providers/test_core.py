@@ -325,14 +325,25 @@ def test_project_keeps_desired_shape():
 
 
 # ---------------------------------------------------------------- errors
-def test_errors_are_one_line_with_hint():
-    class E:
-        code = "AuthorizationFailed"
-        message = "The client 'x' does not have authorization\nto perform action 'Microsoft.Media/write'."
+def _http_error(status: int, code: str, message: str) -> HttpResponseError:
+    """An SDK error as the service's answer produces it."""
 
+    class E:
+        pass
+
+    E.code, E.message = code, message  # type: ignore[attr-defined]
     exc = HttpResponseError(message="boom")
-    exc.status_code = 403
+    exc.status_code = status
     exc.error = E()  # type: ignore[assignment]
+    return exc
+
+
+def test_errors_are_one_line_with_hint():
+    exc = _http_error(
+        403,
+        "AuthorizationFailed",
+        "The client 'x' does not have authorization\nto perform action 'Microsoft.Media/write'.",
+    )
     err = translate(exc, "create LiveEvent 'ev1'")
     msg = str(err)
     assert "\n" not in msg
@@ -344,13 +355,11 @@ def test_missing_parent_hint_depends_on_the_operation():
     """A create whose parent is missing is told to create it; a delete whose parent is gone is told the
     parent was deleted meanwhile (stop 17's CI run printed "create it first" for an account delete)."""
 
-    class E:
-        code = "ParentResourceNotFound"
-        message = "Can not perform requested operation on nested resource. Parent resource 'a1' not found."
-
-    exc = HttpResponseError(message="boom")
-    exc.status_code = 404
-    exc.error = E()  # type: ignore[assignment]
+    exc = _http_error(
+        404,
+        "ParentResourceNotFound",
+        "Can not perform requested operation on nested resource. Parent resource 'a1' not found.",
+    )
     assert "create it first" in str(translate(exc, "create AssetFilter 'f1'"))
     for what in ("delete AssetFilter 'f1'", "read AssetFilter 'f1'"):
         msg = str(translate(exc, what))
