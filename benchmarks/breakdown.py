@@ -5,8 +5,8 @@ LROs), the emulator's LRO log and the stack's dependency graph. Starting from th
 last, each step goes back to the dependency (for a destroy: the dependent) that finished last before it,
 so the chain's segments add up to the wall time exactly:
 
-- start-up: from the command's start to the first call on the chain's first resource (CLI, engine,
-  program, provider process start);
+- start-up: from the command's start to the run's first provider call (CLI, engine, program, provider
+  process start); a chain whose first resource is called later waited for the engine (registration);
 - registration: from a dependency's end to the dependent's first call (the program resolving outputs
   and registering, the engine's step scheduling);
 - check/diff: the engine's check and diff calls;
@@ -100,14 +100,21 @@ def breakdown(
     if not done:
         parts["start-up"] = t1 - t0
         return parts
+    run_first = min(first.values())
     last = max(done, key=done.__getitem__)
     parts["tail"] = t1 - done[last]
     urn: str | None = last
     while urn is not None:
         before = [d for d in deps[urn] if d in done and done[d] <= first[urn] + 0.05]
         pred = max(before, key=done.__getitem__) if before else None
-        begin = done[pred] if pred else t0
-        parts["registration" if pred else "start-up"] += max(first[urn] - begin, 0.0)
+        if pred:
+            parts["registration"] += max(first[urn] - done[pred], 0.0)
+        else:
+            # Start-up lasts until the run's first provider call; a chain that begins later (a destroy's
+            # endpoint, say, whose deletes wait for the dependency levels before it) was waiting on the
+            # engine, not starting up.
+            parts["start-up"] += max(min(first[urn], run_first) - t0, 0.0)
+            parts["registration"] += max(first[urn] - max(run_first, t0), 0.0)
         checks = calls(urn, ("check", "diff"))
         parts["check/diff"] += sum(s["end"] - s["start"] for s in checks)
         main = calls(urn, main_kinds)
