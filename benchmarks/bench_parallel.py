@@ -44,6 +44,7 @@ from dynamic_providers.core.trace import ENV as TRACE_ENV  # noqa: E402
 from dynamic_providers.validate import rules  # noqa: E402
 from emulator.launcher import arm_env, start_emulator  # noqa: E402
 from tests.engine import PulumiProject  # noqa: E402
+from tests.faults.procs import descendants  # noqa: E402
 from tests.program.stage import local_stage_doc, write_stage_program  # noqa: E402
 
 SCALE = 10.0
@@ -121,22 +122,14 @@ def tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) a process and its live descendants have used, reaped children included
     (from /proc; 0 where it is not there)."""
     tick = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    total = 0.0
+    for p in (pid, *descendants(pid)):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        child = int(stat.parent.name)
-        parents[child] = int(fields[1])
-        times[child] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
-    tree, grew = {pid}, True
-    while grew:
-        more = {c for c, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grew = bool(more)
-    return sum(times.get(p, 0.0) for p in tree)
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    return total
 
 
 def children_cpu() -> float:
