@@ -113,7 +113,7 @@ def breakdown(
             # Start-up lasts until the run's first provider call; a chain that begins later (a destroy's
             # endpoint, say, whose deletes wait for the dependency levels before it) was waiting on the
             # engine, not starting up.
-            parts["start-up"] += max(min(first[urn], run_first) - t0, 0.0)
+            parts["start-up"] += max(run_first - t0, 0.0)
             parts["registration"] += max(first[urn] - max(run_first, t0), 0.0)
         checks = calls(urn, ("check", "diff"))
         parts["check/diff"] += sum(s["end"] - s["start"] for s in checks)
