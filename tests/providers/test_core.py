@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 from azure.core.exceptions import HttpResponseError
@@ -327,14 +328,9 @@ def test_project_keeps_desired_shape():
 # ---------------------------------------------------------------- errors
 def _http_error(status: int, code: str, message: str) -> HttpResponseError:
     """An SDK error as the service's answer produces it."""
-
-    class E:
-        pass
-
-    E.code, E.message = code, message  # type: ignore[attr-defined]
     exc = HttpResponseError(message="boom")
     exc.status_code = status
-    exc.error = E()  # type: ignore[assignment]
+    exc.error = SimpleNamespace(code=code, message=message)  # type: ignore[assignment]
     return exc
 
 
