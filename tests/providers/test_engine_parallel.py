@@ -84,3 +84,38 @@ def test_more_than_four_operations_in_flight_one_per_live_event(media_project, c
             by_event[o["resource_id"].lower().split("/liveoutputs/")[0]] += 1
     assert sorted(by_event.values()) == [4] * EVENTS  # two creates and two deletes per event
     assert "AnotherOperationInProgress" not in up.output + destroy.output
+
+
+def test_debug_lines_of_every_registration_still_reach_the_cli_in_order(media_project, connection):
+    """The SDK's debug lines no longer block the program's event loop (core/debug_logs.py); the engine still
+    receives every one of them, in the order the program logged them, up to its last line at exit."""
+    acct = uniq("dbg")
+    proj = media_project("debuglines", env=repo_env())
+    proj.write_program(
+        header(connection)
+        + account_block(acct)
+        + "for i in range(3):\n"
+        + "    dp.Asset(f'asset{i}', resource_group_name=RG, account_name=A)\n"
+    )
+    lines = [ln for ln in proj.up("--debug").check().output.splitlines() if ln.startswith("debug: ")]
+    names = ("acct", "asset0", "asset1", "asset2")
+    for name in names:
+        registering = [
+            i
+            for i, ln in enumerate(lines)
+            if ln.startswith("debug: registering resource") and f"name={name}," in ln
+        ]
+        prepared = [
+            i
+            for i, ln in enumerate(lines)
+            if ln.startswith("debug: resource registration prepared") and ln.endswith(f"name={name}")
+        ]
+        successful = [
+            i
+            for i, ln in enumerate(lines)
+            if ln.startswith("debug: resource registration successful") and ln.endswith(f"::{name}")
+        ]
+        assert len(registering) == len(prepared) == len(successful) == 1, (name, lines)
+        assert registering[0] < prepared[0] < successful[0], (name, lines)
+    assert lines[-1] == "debug: run_pulumi_func completed", lines  # the program's last line, sent at exit
+    proj.destroy().check()
