@@ -119,3 +119,28 @@ def test_debug_lines_of_every_registration_still_reach_the_cli_in_order(media_pr
         assert registering[0] < prepared[0] < successful[0], (name, lines)
     assert lines[-1] == "debug: run_pulumi_func completed", lines  # the program's last line, sent at exit
     proj.destroy().check()
+
+
+def test_a_failing_output_still_fails_the_up_with_its_error(media_project, connection):
+    """The program's last wait for its outputs is one wait (core/output_wait.py): an output whose apply fails
+    after every registration has returned still fails `pulumi up` with that error, and the others complete."""
+    acct = uniq("outw")
+    proj = media_project("outputwait", env=repo_env())
+    proj.write_program(
+        header(connection)
+        + account_block(acct)
+        + "assets = [dp.Asset(f'asset{i}', resource_group_name=RG, account_name=A) for i in range(3)]\n"
+        + "def boom(name):\n"
+        + "    raise ValueError(f'no streaming path for {name}')\n"
+        + "pulumi.export('ok', [a.name for a in assets])\n"
+        + "pulumi.export('bad', assets[2].name.apply(boom))\n"
+    )
+    up = proj.up()
+    assert up.returncode != 0
+    assert "no streaming path for asset2" in up.output
+    assert {r["urn"].rsplit("::", 1)[1] for r in proj.resources() if r["type"].endswith(":Asset")} == {
+        "asset0",
+        "asset1",
+        "asset2",
+    }
+    proj.destroy().check()
