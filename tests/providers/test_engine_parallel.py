@@ -86,17 +86,20 @@ def test_more_than_four_operations_in_flight_one_per_live_event(media_project, c
     assert "AnotherOperationInProgress" not in up.output + destroy.output
 
 
+def assets_program(conn, acct: str) -> str:
+    return (
+        header(conn)
+        + account_block(acct)
+        + "assets = [dp.Asset(f'asset{i}', resource_group_name=RG, account_name=A) for i in range(3)]\n"
+    )
+
+
 def test_debug_lines_of_every_registration_still_reach_the_cli_in_order(media_project, connection):
     """The SDK's debug lines no longer block the program's event loop (core/debug_logs.py); the engine still
     receives every one of them, in the order the program logged them, up to its last line at exit."""
     acct = uniq("dbg")
     proj = media_project("debuglines", env=repo_env())
-    proj.write_program(
-        header(connection)
-        + account_block(acct)
-        + "for i in range(3):\n"
-        + "    dp.Asset(f'asset{i}', resource_group_name=RG, account_name=A)\n"
-    )
+    proj.write_program(assets_program(connection, acct))
     lines = [ln for ln in proj.up("--debug").check().output.splitlines() if ln.startswith("debug: ")]
     names = ("acct", "asset0", "asset1", "asset2")
     for name in names:
@@ -127,9 +130,7 @@ def test_a_failing_output_still_fails_the_up_with_its_error(media_project, conne
     acct = uniq("outw")
     proj = media_project("outputwait", env=repo_env())
     proj.write_program(
-        header(connection)
-        + account_block(acct)
-        + "assets = [dp.Asset(f'asset{i}', resource_group_name=RG, account_name=A) for i in range(3)]\n"
+        assets_program(connection, acct)
         + "def boom(name):\n"
         + "    raise ValueError(f'no streaming path for {name}')\n"
         + "pulumi.export('ok', [a.name for a in assets])\n"
