@@ -100,14 +100,22 @@ def resolve_settings(config: Any) -> dict[str, Any]:
 
 
 def configure(config: Any) -> None:
+    """Replace the settings in one step: the SDK configures once per provider class while other operations
+    already run, and a reader must never see them half-written (empty, or refilled from the environment)."""
+    global _SETTINGS
+    resolved = resolve_settings(config)
     with _SETTINGS_LOCK:
-        _SETTINGS.clear()
-        _SETTINGS.update(resolve_settings(config))
+        _SETTINGS = resolved
 
 
 def settings() -> dict[str, Any]:
+    """The settings; before any configure(), the environment's (unless one configured them meanwhile)."""
+    global _SETTINGS
     if not _SETTINGS:
-        configure(None)
+        resolved = resolve_settings(None)
+        with _SETTINGS_LOCK:
+            if not _SETTINGS:
+                _SETTINGS = resolved
     return _SETTINGS
 
 

@@ -175,3 +175,35 @@ def test_auxiliary_tenants_and_partner_id(monkeypatch: pytest.MonkeyPatch) -> No
         {"partnerId": "11111111-0000-4000-8000-000000000000", "disablePulumiPartnerId": "true"}
     )
     assert custom.endswith("pid-11111111-0000-4000-8000-000000000000")
+
+
+def test_a_reader_during_reconfiguration_sees_the_stack_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provider process configures once per provider class, while other operations already run: a
+    thread reading the settings meanwhile gets the stack's (its caBundle), never an empty or env-only set
+    (CI: a live event create built its client without the emulator's CA)."""
+    import threading
+
+    stack = {"media:caBundle": "/stack/ca.pem"}
+    monkeypatch.delenv("ARM_CA_BUNDLE", raising=False)
+    clientmod.configure(stack)
+    resolving, release = threading.Event(), threading.Event()
+    resolve = clientmod.resolve_settings
+
+    def slow_resolve(config: Any) -> dict[str, Any]:
+        resolving.set()
+        release.wait(10)
+        return resolve(config)
+
+    monkeypatch.setattr(clientmod, "resolve_settings", slow_resolve)
+    again = threading.Thread(target=clientmod.configure, args=(stack,))
+    again.start()
+    assert resolving.wait(10)
+    seen: list[Any] = []
+    reader = threading.Thread(target=lambda: seen.append(clientmod.settings().get("caBundle")))
+    reader.start()
+    reader.join(2)
+    release.set()
+    again.join(10)
+    reader.join(10)
+    assert seen[:1] == ["/stack/ca.pem"]  # read at once, while the other thread was still resolving
+    assert clientmod.settings()["caBundle"] == "/stack/ca.pem"
