@@ -445,27 +445,3 @@ def client() -> Any:
 
 def blob_kwargs() -> dict[str, Any]:
     return transport_kwargs(settings())
-
-
-_PREWARMED: list[bool] = []
-
-
-def prewarm() -> None:
-    """Start, in the background and once per process, what the run's first operation would otherwise
-    wait for: importing the SDK's client (about 0.4 s of CPU) and the first access token. Errors are left
-    to that operation, which reports them."""
-    with _SETTINGS_LOCK:
-        if _PREWARMED:
-            return
-        _PREWARMED.append(True)
-
-    def warm() -> None:
-        try:
-            from azure.mgmt.media import AzureMediaServices  # noqa: F401 - the import is the work
-
-            _, _, scope = endpoints(settings())
-            credential().get_token(scope)
-        except Exception:  # noqa: BLE001, S110 - the operation that needs it raises it again, with context
-            pass
-
-    threading.Thread(target=warm, name="media-prewarm", daemon=True).start()

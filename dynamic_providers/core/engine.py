@@ -104,7 +104,6 @@ class ArmResourceProvider(ResourceProvider):
         watchdog.start()
         server_pool.install()
         clientmod.configure(req.config)
-        clientmod.prewarm()
 
     def trace_id(self, inputs: dict[str, Any]) -> str:
         """The entity's ARM id as the benchmark matches it with the stack's state and the emulator's log."""
