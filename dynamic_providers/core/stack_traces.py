@@ -45,7 +45,7 @@ def program_file_uri(filename: str) -> str | None:
     return path.as_uri()
 
 
-def program_stack_trace(source_pb2: Any, skip: int = 1) -> Any:
+def program_stack_trace(source_pb2: Any, skip: int) -> Any:
     """The SDK's registration stack trace (innermost first, starting at the caller of the resource class's
     concrete ``__init__``: the third ``__init__`` up from here), reduced to the program's frames."""
     frame: FrameType | None = sys._getframe(skip)
