@@ -13,7 +13,6 @@ import os
 import threading
 from typing import Any
 
-from . import priority
 from .errors import MediaError
 
 # (config key, env var(s))
@@ -438,9 +437,6 @@ def client() -> Any:
             polling_interval=poll_interval(),
             retry_policy=retry_policy(retry_timeout()),
             user_agent=user_agent(s),
-            # Every request and response lets the engine's one-at-a-time calls go first (core/priority.py).
-            raw_request_hook=priority.yield_to_serial_calls,
-            raw_response_hook=priority.yield_to_serial_calls,
             **transport_kwargs(s),
         )
         cache[fp] = c

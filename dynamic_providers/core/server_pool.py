@@ -22,8 +22,6 @@ from collections.abc import Callable
 from concurrent import futures
 from typing import Any
 
-from . import priority
-
 IDLE_SECONDS = 60.0  # an idle worker retires after this long (its thread-local SDK client goes with it)
 _install_lock = threading.Lock()
 _state: dict[str, str] = {}  # "outcome": "installed" | "not-provider-process" | "unsupported: ..."
@@ -159,39 +157,4 @@ def _swap(main: Any) -> str:
             if item is not None:
                 new.submit(item.run)
     old.shutdown(wait=False)
-    if not _prioritize(state):
-        _warn_priority()
     return "installed"
-
-
-SERVICE = "/pulumirpc.ResourceProvider/"
-SERIAL_METHODS = ("Check", "Diff")  # the engine sends the next one only when this one has answered
-YIELDING_METHODS = ("Create", "Update", "Delete", "Read")
-
-
-def _prioritize(state: Any) -> bool:
-    """Wrap the server's method handlers so the engine's serial calls go first (core/priority.py).
-    False, with nothing changed, if the handlers are not where grpc keeps them today."""
-    names = [SERVICE + m for m in SERIAL_METHODS + YIELDING_METHODS]
-    for generic in getattr(state, "generic_handlers", None) or []:
-        table = getattr(generic, "_method_handlers", None)
-        if not isinstance(table, dict) or not all(n in table for n in names):
-            continue
-        handlers = [table[n] for n in names]
-        if not all(callable(getattr(h, "unary_unary", None)) and hasattr(h, "_replace") for h in handlers):
-            return False
-        with state.lock:
-            for name, handler in zip(names, handlers, strict=True):
-                wrap = priority.serial if name.removeprefix(SERVICE) in SERIAL_METHODS else priority.yielding
-                table[name] = handler._replace(unary_unary=wrap(handler.unary_unary))
-        return True
-    return False
-
-
-def _warn_priority() -> None:
-    print(
-        "warning: ams-media providers: could not find the dynamic-provider server's method handlers; "
-        "the engine's checks are not given priority over running operations",
-        file=sys.stderr,
-        flush=True,
-    )
