@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi.dynamic
 
-from . import debug_logs, output_wait, stack_traces
+from . import debug_logs, output_wait, program_exit, stack_traces
 from .engine import INPUTS_KEY, ArmResourceProvider
 from .ownership import OWNER_KEY
 
@@ -86,4 +86,5 @@ class MediaResource(pulumi.dynamic.Resource):
         stack_traces.install()  # the state keeps the program's frames only (see core/stack_traces.py)
         debug_logs.install()  # the SDK's debug lines no longer block the event loop (core/debug_logs.py)
         output_wait.install()  # one last wait for the outputs, not one per output (core/output_wait.py)
+        program_exit.install()  # the program process ends without interpreter teardown (core/program_exit.py)
         super().__init__(provider, resource_name, props, opts)

@@ -145,3 +145,35 @@ def test_a_failing_output_still_fails_the_up_with_its_error(media_project, conne
         "asset2",
     }
     proj.destroy().check()
+
+
+def test_the_program_process_keeps_its_exit_code_without_teardown(media_project, connection):
+    """The program process leaves without interpreter teardown (core/program_exit.py), with the language
+    host's own exit code: a program that fails after registering fails `up` with its error, not with a bare
+    non-zero exit code."""
+    acct = uniq("pexit")
+    proj = media_project("programexit", env=repo_env())
+    proj.write_program(assets_program(connection, acct) + "raise RuntimeError('stage ended early')\n")
+    up = proj.up()
+    assert up.returncode != 0
+    assert "stage ended early" in up.output
+    assert "Program exited with non-zero exit code" not in up.output, up.output
+    proj.destroy().check()
+
+
+def test_the_program_process_still_waits_for_its_own_threads(media_project, connection, tmp_path):
+    """A thread the program started and did not make a daemon still finishes before the process ends, as
+    the interpreter's own exit waits for it."""
+    acct = uniq("pthr")
+    marker = tmp_path / "thread-finished"
+    proj = media_project("programthread", env=repo_env())
+    proj.write_program(
+        assets_program(connection, acct)
+        + "import threading, time\n"
+        + f"def late():\n    time.sleep(2.0)\n    open({str(marker)!r}, 'w').write('done')\n"
+        # started when the last asset's create returns, so it still sleeps when the program's code is done
+        + "assets[2].name.apply(lambda _: threading.Thread(target=late, daemon=False).start())\n"
+    )
+    proj.up().check()
+    assert marker.read_text() == "done"
+    proj.destroy().check()
