@@ -416,8 +416,49 @@ def lock_dir() -> str:
     return str(settings().get("lockDir") or os.path.join(tempfile.gettempdir(), "pulumi-media-locks"))
 
 
+# Connections kept per host: at least the engine's --parallel that the make targets pass (64), so that a
+# burst of requests never makes urllib3 discard a connection (and warn about it on stderr).
+POOL_CONNECTIONS = 128
+_POOL_LOCK = threading.Lock()
+_POOL: list[Any] = []
+
+
+def _shared_pool() -> Any:
+    """The process's one HTTPS connection pool (a requests adapter over urllib3's thread-safe pools), as
+    azure-core's own transport mounts it: no retries of its own (the SDK's retry policy retries)."""
+    with _POOL_LOCK:
+        if not _POOL:
+            from azure.core.pipeline.transport._bigger_block_size_http_adapters import (
+                BiggerBlockSizeHTTPAdapter,
+            )
+            from urllib3.util.retry import Retry
+
+            _POOL.append(
+                BiggerBlockSizeHTTPAdapter(
+                    pool_maxsize=POOL_CONNECTIONS,
+                    max_retries=Retry(total=False, redirect=False, raise_on_status=False),
+                )
+            )
+        return _POOL[0]
+
+
+def _transport(s: dict[str, Any]) -> Any:
+    """A transport of the thread's own client: its own requests session (cookies, headers) over the
+    process's shared connection pool. Each new worker thread of the engine's calls then reuses a warm
+    connection instead of opening its own: at 8 live events about 40 creates start within a second, and
+    each new connection's TLS handshake made their first GETs take 0.4-1.1 s instead of 0.1 (issue 11)."""
+    import requests
+    from azure.core.pipeline.transport import RequestsTransport
+
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _shared_pool())
+    return RequestsTransport(session=session, session_owner=False, **transport_kwargs(s))
+
+
 def client() -> Any:
-    """One AzureMediaServices client per thread (the SDK is not guaranteed to be thread-safe)."""
+    """One AzureMediaServices client per thread (the SDK is not guaranteed to be thread-safe); the clients
+    share the process's connection pool (urllib3's pools are thread-safe)."""
     from azure.mgmt.media import AzureMediaServices
 
     s = settings()
@@ -437,7 +478,7 @@ def client() -> Any:
             polling_interval=poll_interval(),
             retry_policy=retry_policy(retry_timeout()),
             user_agent=user_agent(s),
-            **transport_kwargs(s),
+            transport=_transport(s),
         )
         cache[fp] = c
     return c

@@ -31,6 +31,20 @@ def _host(connection: dict[str, Any]) -> str:
     return connection["arm_endpoint"].removeprefix("https://")
 
 
+def _configure_for(connection: dict[str, Any], arm_env: dict[str, str]) -> None:
+    """Stack config (not the environment) pointing at the emulator, as the engine's Configure passes it."""
+    clientmod.configure(
+        {
+            "azure-native:metadataHost": _host(connection),
+            "azure-native:clientId": arm_env["ARM_CLIENT_ID"],
+            "azure-native:clientSecret": arm_env["ARM_CLIENT_SECRET"],
+            "azure-native:tenantId": arm_env["ARM_TENANT_ID"],
+            "azure-native:subscriptionId": arm_env["ARM_SUBSCRIPTION_ID"],
+            "media:caBundle": connection["ca_bundle"],
+        }
+    )
+
+
 def test_metadata_host_discovers_the_custom_cloud(connection: dict[str, Any]) -> None:
     s = {"metadataHost": _host(connection), "caBundle": connection["ca_bundle"], "environment": "china"}
     base, authority, scope = clientmod.endpoints(s)
@@ -44,16 +58,7 @@ def test_metadata_host_config_beats_env_and_reaches_the_service(
     monkeypatch: pytest.MonkeyPatch, connection: dict[str, Any], arm_env: dict[str, str]
 ) -> None:
     monkeypatch.setenv("ARM_METADATA_HOSTNAME", "127.0.0.1:9")  # unreachable: must not be used
-    clientmod.configure(
-        {
-            "azure-native:metadataHost": _host(connection),
-            "azure-native:clientId": arm_env["ARM_CLIENT_ID"],
-            "azure-native:clientSecret": arm_env["ARM_CLIENT_SECRET"],
-            "azure-native:tenantId": arm_env["ARM_TENANT_ID"],
-            "azure-native:subscriptionId": arm_env["ARM_SUBSCRIPTION_ID"],
-            "media:caBundle": connection["ca_bundle"],
-        }
-    )
+    _configure_for(connection, arm_env)
     names = [a.name for a in clientmod.client().mediaservices.list(connection["resource_group"])]
     assert isinstance(names, list)
 
@@ -207,3 +212,39 @@ def test_a_reader_during_reconfiguration_sees_the_stack_settings(monkeypatch: py
     reader.join(10)
     assert seen[:1] == ["/stack/ca.pem"]  # read at once, while the other thread was still resolving
     assert clientmod.settings()["caBundle"] == "/stack/ca.pem"
+
+
+def test_each_thread_has_its_own_client_over_one_pool_of_connections(
+    monkeypatch: pytest.MonkeyPatch, connection: dict[str, Any], arm_env: dict[str, str]
+) -> None:
+    """The engine runs each call on a worker thread, often a new one; each gets its own client (the SDK is
+    not thread-safe), but not its own TLS connection: the burst of creates after the account would spend
+    its first requests on handshakes."""
+    import threading
+
+    import urllib3.connection
+
+    _configure_for(connection, arm_env)
+    rg = connection["resource_group"]
+    list(clientmod.client().mediaservices.list(rg))  # token and first connection, on this thread
+    handshakes: list[str] = []
+    wrap = urllib3.connection.ssl_wrap_socket  # type: ignore[attr-defined]
+
+    def counting_wrap(*args: Any, **kwargs: Any) -> Any:
+        handshakes.append(str(kwargs.get("server_hostname")))
+        return wrap(*args, **kwargs)
+
+    monkeypatch.setattr(urllib3.connection, "ssl_wrap_socket", counting_wrap)
+    clients: list[Any] = []
+
+    def one_call() -> None:
+        c = clientmod.client()
+        clients.append(c)
+        list(c.mediaservices.list(rg))
+
+    for _ in range(4):  # one after another, as the engine's calls often are
+        t = threading.Thread(target=one_call)
+        t.start()
+        t.join()
+    assert len({id(c) for c in clients}) == 4
+    assert handshakes == []
