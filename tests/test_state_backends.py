@@ -5,6 +5,7 @@ file backend is only the fallback, no junk directories), and the whole local sta
 from __future__ import annotations
 
 import subprocess
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -70,7 +71,7 @@ def test_wrapper_honours_login_and_backend_url(
 
 @pytest.mark.xdist_group("program-local")
 def test_local_stage_on_azblob_backend_with_a_locked_out_second_up(
-    media_project: Callable[..., PulumiProject], connection: dict[str, Any]
+    media_project: Callable[..., PulumiProject], connection: dict[str, Any], emulator: Any
 ) -> None:
     storage, url = azblob_env(connection)
     proj = media_project(
@@ -83,6 +84,14 @@ def test_local_stage_on_azblob_backend_with_a_locked_out_second_up(
     proj.ensure_stack()
     assert any(b.startswith(".pulumi/stacks/ams-media/local") for b in _blobs(connection, url))
 
+    # The first up holds its lock while the account's create runs, until the test lets that LRO finish:
+    # the whole local stage takes a few seconds, less than a second CLI needs to reach the lock on a
+    # loaded runner.
+    admin = emulator.admin
+    before = admin.durations()["account"]
+    admin.set_durations(account=600)
+    account = local_stage_doc(connection)["config"]["ams-media:environment"]["account"]["name"]
+    started = time.time()
     first = proj.up_in_background()
     try:
 
@@ -92,10 +101,23 @@ def test_local_stage_on_azblob_backend_with_a_locked_out_second_up(
 
         wait_for(locked, "the first up's lock blob", 120)
         second = proj.up()
+        assert first.poll() is None, "the first up ended before the second one tried its lock"
         assert second.returncode != 0
         assert "currently locked" in second.output and "pulumi cancel" in second.output, second.output[-2000:]
+        admin.set_durations(account=before)
+        account_id = f"/mediaservices/{account}".lower()
+
+        def account_create_begun() -> bool:
+            return any(
+                o["resource_id"].lower().endswith(account_id) and o["start"] >= started
+                for o in admin.operations()
+            )
+
+        wait_for(account_create_begun, "the first up's account create", 120)
+        admin.complete_operations(account_id)  # nothing else can be in flight: all of it needs the account
         out, _ = first.communicate(timeout=900)
     finally:
+        admin.set_durations(account=before)
         if first.poll() is None:
             first.kill()
     assert first.returncode == 0, out[-4000:]
