@@ -8,7 +8,8 @@ hands — and checks:
 - converged: the plain re-run exits 0, and after an `up` `make drift` exits 0 too;
 - orphans / duplicates / lost: the emulator's Microsoft.Media entities of the stage against the
   resources of `pulumi stack export` (an entity no resource holds; an ID held twice; a resource whose
-  entity is gone);
+  entity is gone; the declared outputs of a channel that is not running are not in the service by
+  design, `recording: false`, and do not count);
 - stray processes: processes of the interrupted run still alive 5 s after it ended (killed then).
 
 Kill points are spread over the run by the number of entities the emulator holds (fractions of the full
@@ -76,7 +77,10 @@ def make(target: str) -> tuple[int, str]:
 
 
 def last_error(out: str) -> str:
+    """The last error line of a command's output; make's own "*** [target] Error N" only when there is
+    no other (it names the target, not the cause)."""
     lines = [x.strip() for x in out.splitlines() if "error" in x.lower() or "MediaError" in x]
+    lines = [x for x in lines if not x.startswith("make")] or lines
     return (lines[-1] if lines else out.strip().splitlines()[-1] if out.strip() else "")[:300]
 
 
@@ -178,6 +182,8 @@ def state_ids() -> tuple[list[str], int]:
         for r in dep.get("resources") or []
         if r.get("type", "").startswith("pulumi-python:dynamic/media:")
         and not r["type"].endswith(":AssetContent")  # files inside an asset, not an entity
+        # a declared live output of a channel that is not running is in the state, not in the service
+        and not (r["type"].endswith(":LiveOutput") and (r.get("outputs") or {}).get("recording") is False)
     ]
     return ids, len(dep.get("pending_operations") or [])
 
