@@ -12,6 +12,9 @@ already set up). For the file backend (`PULUMI_BACKEND_URL=file://...`) it
   (the providers take back an entity this stack created). `destroy` and `preview` only warn:
   `destroy` cannot delete what an interrupted create may have made, so the ops are kept for the
   next `up`.
+* removes an **unreadable metadata sidecar** (`<blob>.attrs`) of the state: the blob library rewrites it
+  in place before it renames a new checkpoint in, so a kill in between leaves it empty, and every
+  later command on the stack fails with "failed to load checkpoint: EOF".
 
 Everything it does is said on stderr, one line each."""
 
@@ -243,10 +246,37 @@ def resolve_pending(root: Path, project: str, stack: str, seen: bytes, ops: list
     return True
 
 
+# ------------------------------------------------------------------------------ metadata sidecars
+def remove_unreadable_sidecars(root: Path) -> list[Path]:
+    """gocloud's fileblob keeps each blob's metadata (content type, MD5) in `<blob>.attrs`, which it
+    truncates and rewrites in place (setAttrs) before renaming the new blob in: a run killed in between
+    leaves it empty or cut short, and Pulumi then cannot read that checkpoint or lock at all. A missing
+    sidecar reads as the defaults, so an unreadable one is removed (the blob itself is never touched)."""
+    state = root / ".pulumi"
+    removed = []
+    for path in [*state.glob("*.attrs"), *state.glob("stacks/**/*.attrs"), *state.glob("locks/**/*.attrs")]:
+        try:
+            json.loads(path.read_bytes())
+        except OSError:
+            continue
+        except ValueError:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            removed.append(path)
+            say(
+                f"removed {path.relative_to(root)}: the metadata file of {path.name.removesuffix('.attrs')} "
+                "was left unreadable by an interrupted write (Pulumi reads a missing one as the defaults)"
+            )
+    return removed
+
+
 def guard(argv: list[str], backend_url: str) -> None:
     inv = parse(argv)
     root = file_backend_root(backend_url)
-    if root is None or inv.stack is None or inv.command not in LOCKING_COMMANDS | WARNING_COMMANDS:
+    if root is None:
+        return
+    remove_unreadable_sidecars(root)  # before any command: `stack select` fails on one too
+    if inv.stack is None or inv.command not in LOCKING_COMMANDS | WARNING_COMMANDS:
         return
     project = project_name(inv.cwd)
     if project is None:

@@ -168,6 +168,42 @@ def test_guard_removes_only_locks_of_dead_processes_of_this_host(
     assert f"pid {dead.pid} of ci@{here}" in err and f"pid {os.getpid()} of ci@{here}" in err
 
 
+@pytest.mark.engine
+def test_a_metadata_file_emptied_by_a_killed_write_no_longer_locks_the_stack_out(
+    tmp_path: Path, pulumi_cli_dir: Path
+) -> None:
+    """The blob library truncates `<stack>.json.attrs` and rewrites it before each checkpoint lands; a
+    kill -9 in between (seen in the fault matrix) left every later command failing, `make up` included."""
+    from tests.engine import PULUMI
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "Pulumi.yaml").write_text("name: proj\nruntime: python\n")
+    env = {
+        **os.environ,
+        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
+        "PULUMI_HOME": str(tmp_path / "home"),
+        "PULUMI_CONFIG_PASSPHRASE": "",
+    }
+
+    def cli(*args: str, raw: bool = False) -> subprocess.CompletedProcess[str]:
+        exe = [str(pulumi_cli_dir / "pulumi"), "--non-interactive"] if raw else [str(PULUMI)]
+        return subprocess.run([*exe, *args], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+
+    assert cli("stack", "init", "dev").returncode == 0
+    attrs = tmp_path / "state" / ".pulumi" / "stacks" / "proj" / "dev.json.attrs"
+    assert json.loads(attrs.read_text())  # what the library wrote
+    attrs.write_text("")
+    broken = cli("stack", "export", "--stack", "dev", raw=True)  # the bare CLI, as the killed run left it
+    assert broken.returncode != 0 and "failed to load checkpoint" in broken.stderr, broken.stderr
+
+    healed = cli("stack", "select", "dev")
+    assert healed.returncode == 0, healed.stderr
+    assert "removed .pulumi/stacks/proj/dev.json.attrs" in healed.stderr
+    assert cli("stack", "export", "--stack", "dev").returncode == 0
+    assert (tmp_path / "state" / ".pulumi" / "stacks" / "proj" / "dev.json").exists()  # the checkpoint stays
+
+
 def test_guard_leaves_pending_operations_of_a_locked_stack_and_only_warns_on_preview(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
