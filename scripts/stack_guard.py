@@ -247,13 +247,12 @@ def resolve_pending(root: Path, project: str, stack: str, seen: bytes, ops: list
 
 
 # ------------------------------------------------------------------------------ metadata sidecars
-def remove_unreadable_sidecars(root: Path) -> list[Path]:
+def remove_unreadable_sidecars(root: Path) -> None:
     """gocloud's fileblob keeps each blob's metadata (content type, MD5) in `<blob>.attrs`, which it
     truncates and rewrites in place (setAttrs) before renaming the new blob in: a run killed in between
     leaves it empty or cut short, and Pulumi then cannot read that checkpoint or lock at all. A missing
     sidecar reads as the defaults, so an unreadable one is removed (the blob itself is never touched)."""
     state = root / ".pulumi"
-    removed = []
     for path in [*state.glob("*.attrs"), *state.glob("stacks/**/*.attrs"), *state.glob("locks/**/*.attrs")]:
         try:
             json.loads(path.read_bytes())
@@ -262,12 +261,10 @@ def remove_unreadable_sidecars(root: Path) -> list[Path]:
         except ValueError:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-            removed.append(path)
             say(
                 f"removed {path.relative_to(root)}: the metadata file of {path.name.removesuffix('.attrs')} "
                 "was left unreadable by an interrupted write (Pulumi reads a missing one as the defaults)"
             )
-    return removed
 
 
 def guard(argv: list[str], backend_url: str) -> None:
